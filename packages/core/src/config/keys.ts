@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * Every configuration key fscpush reads. Names follow FShareChat's application.properties where a key
+ * exists there; `aliases` are older spellings accepted and mapped. The template in config/ is checked
+ * against this table by a test.
+ */
+export interface KeySpec {
+  schema: z.ZodType;
+  default: string;
+  description: string;
+  aliases?: readonly string[];
+  /** A secret's value is never logged. */
+  secret?: boolean;
+}
+
+// An empty value must not coerce to 0 (a random port): require digits before coercing.
+const port = z.string().trim().min(1).transform(Number).pipe(z.number().int().min(0).max(65535));
+const positiveInt = z.coerce.number().int().positive();
+const text = z.string();
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const CONFIG_KEYS = {
+  'fscpush.mode': { schema: z.enum(['embedded', 'cluster']), default: 'embedded', description: 'embedded: one process on SQLite/local files/in-process registry, bus and grid; cluster: ZooKeeper, Kafka, Hazelcast, MySQL, MinIO' },
+  'fscpush.data.dir': { schema: text.min(1), default: './data', description: 'directory for the embedded database, media files and per-install secrets' },
+  'node.id': { schema: z.union([z.literal(''), z.coerce.number().int().min(0).max(1023)]), default: '', description: 'node id 0-1023 for message ids; empty = allocated automatically' },
+  'log.level': { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', description: 'log level' },
+  'server.address': { schema: text.min(1), default: '127.0.0.1', description: 'address every listener binds to; use 0.0.0.0 to accept remote clients' },
+  'push.tcp.port': { schema: port, default: '6789', description: 'binary TCP long-connection port (Android SDK)' },
+  'push.ws.port': { schema: port, default: '9326', description: 'WebSocket port (web client)' },
+  'push.ws.paths': { schema: text.min(1), default: '/,/ws', description: 'comma-separated WebSocket paths accepted' },
+  'push.max.frame.bytes': { schema: positiveInt, default: '1048576', description: 'largest TCP frame body or WebSocket message accepted; larger closes the connection' },
+  'push.ws.idle.timeout.ms': { schema: positiveInt, default: '60000', description: 'WebSocket connection closed after this long without any frame' },
+  'push.tcp.idle.timeout.ms': { schema: positiveInt, default: '120000', description: 'TCP idle timeout until the client sends PING with its interval (then interval + 60 s)' },
+  'push.ssl.cert': { schema: text, default: '', description: 'PEM certificate chain; with push.ssl.key turns the WebSocket port into wss (replaces the JKS push.ssl.keystore)' },
+  'push.ssl.key': { schema: text, default: '', description: 'PEM private key for push.ssl.cert', secret: true },
+  'server.ssl.cert': { schema: text, default: '', description: 'PEM certificate chain; with server.ssl.key serves the login and API HTTP ports over https' },
+  'server.ssl.key': { schema: text, default: '', description: 'PEM private key for server.ssl.cert', secret: true },
+  'server.http.port': { schema: port, default: '8081', description: 'push-group HTTP port: /send_code, /login' },
+  'push.api.port': { schema: port, default: '8080', description: 'push-api HTTP port' },
+  'im.admin_secret': { schema: text, default: '', description: 'secret for the admin/open API (header x-admin-secret or Bearer); empty = generated per install into <data dir>/secrets.json', secret: true },
+  'sms.provider': { schema: z.enum(['log']), default: 'log', description: 'SMS vendor; log writes the code to the server log' },
+  'sms.superCode': { schema: z.union([z.literal(''), z.string().regex(/^\d{4,8}$/)]), default: '', description: 'a code accepted for every mobile; OFF unless set (testing only)', secret: true },
+  'sms.code.ttl.seconds': { schema: positiveInt, default: '300', description: 'how long a verification code is valid' },
+  'sms.code.interval.seconds': { schema: positiveInt, default: '60', description: 'minimum seconds between two codes for one mobile' },
+  'sms.code.daily.limit': { schema: positiveInt, default: '10', description: 'codes per mobile per day' },
+  'login.token.ttl.hours': { schema: positiveInt, default: '8760', description: 'how long a login token (user token inside it) stays valid' },
+  'message.pull.max.count': { schema: positiveInt, default: '200', description: 'messages returned by one pull; the server notifies again when more remain' },
+  'message.pull.max.bytes': { schema: positiveInt, default: '1048576', description: 'approximate byte limit of one pull result' },
+  'message.max.content.bytes': { schema: positiveInt, default: '65536', description: 'largest message content accepted' },
+  'group.max.members': { schema: positiveInt, default: '2000', description: 'member limit of a group' },
+  'shutdown.timeout.ms': { schema: positiveInt, default: '10000', description: 'graceful shutdown: time to drain before closing forcibly' },
+} as const satisfies Record<string, KeySpec>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+export type ConfigValues = { readonly [K in ConfigKey]: z.output<(typeof CONFIG_KEYS)[K]['schema']> };
+
+export const FLAG_SCHEMA = flag;
+
+/** FShareChat keys that name Java-only things: accepted so old files load, reported with what to use instead. */
+export const LEGACY_KEYS: Record<string, string> = {
+  'push.ssl.keystore': 'JKS keystores are Java-only: convert to PEM and set push.ssl.cert/push.ssl.key',
+  'push.ssl.truststore': 'JKS keystores are Java-only: convert to PEM and set push.ssl.cert/push.ssl.key',
+  'push.ssl.password': 'not needed with PEM files',
+  'im.embed_db': 'use fscpush.mode=embedded|cluster',
+  'spring.application.name': 'not used',
+  'sms.cp': 'use sms.provider',
+};

@@ -1,0 +1,75 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { getProperties } from 'properties-file';
+import { FscError } from '../errors.ts';
+import { CONFIG_KEYS, LEGACY_KEYS, type ConfigKey, type ConfigValues, type KeySpec } from './keys.ts';
+
+export interface ConfigSource {
+  /** application.properties to read; missing file = defaults only. */
+  file?: string;
+  /** Environment to read overrides from (FSCPUSH_ + key upper-cased with . and - as _). */
+  env?: NodeJS.ProcessEnv;
+  /** Highest priority, e.g. from command-line flags or tests. */
+  overrides?: Partial<Record<ConfigKey, string | number>>;
+}
+
+export interface LoadedConfig {
+  values: ConfigValues;
+  /** Keys that were accepted but are ignored, with advice; the launcher logs them. */
+  warnings: string[];
+}
+
+const ALIAS_TO_KEY = new Map<string, ConfigKey>();
+for (const [key, spec] of Object.entries(CONFIG_KEYS) as [ConfigKey, { aliases?: readonly string[] }][]) {
+  for (const alias of spec.aliases ?? []) ALIAS_TO_KEY.set(alias, key);
+}
+
+export function envNameOf(key: string): string {
+  return 'FSCPUSH_' + key.toUpperCase().replace(/[.-]/g, '_');
+}
+
+/** Reads file, environment and overrides; reports every unknown or invalid key at once, naming each. */
+export function loadConfig(source: ConfigSource = {}): LoadedConfig {
+  const raw = new Map<ConfigKey, string>();
+  const problems: string[] = [];
+  const warnings: string[] = [];
+
+  if (source.file !== undefined && existsSync(source.file)) {
+    const props = getProperties(readFileSync(source.file, 'utf8'));
+    for (const [name, value] of Object.entries(props)) {
+      const key = resolveKey(name);
+      if (key) raw.set(key, value.trim());
+      else if (Object.hasOwn(LEGACY_KEYS, name)) warnings.push(`${name}: ${LEGACY_KEYS[name]}`);
+      else problems.push(`${name}: unknown key (in ${source.file})`);
+    }
+  }
+  const env = source.env ?? {};
+  for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) {
+    const value = env[envNameOf(key)];
+    if (value !== undefined) raw.set(key, value.trim());
+  }
+  for (const [key, value] of Object.entries(source.overrides ?? {})) {
+    const resolved = resolveKey(key);
+    if (!resolved) problems.push(`${key}: unknown key (override)`);
+    else if (value !== undefined) raw.set(resolved, String(value));
+  }
+
+  const values: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(CONFIG_KEYS) as [ConfigKey, (typeof CONFIG_KEYS)[ConfigKey]][]) {
+    const input = raw.get(key) ?? spec.default;
+    const parsed = spec.schema.safeParse(input);
+    if (parsed.success) values[key] = parsed.data;
+    else {
+      const shown = (spec as KeySpec).secret === true ? '(secret, not shown)' : JSON.stringify(input);
+      problems.push(`${key}: invalid value ${shown} (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new FscError('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`, { problems });
+  }
+  return { values: Object.freeze(values) as ConfigValues, warnings };
+}
+
+function resolveKey(name: string): ConfigKey | undefined {
+  if (Object.hasOwn(CONFIG_KEYS, name)) return name as ConfigKey;
+  return ALIAS_TO_KEY.get(name);
+}

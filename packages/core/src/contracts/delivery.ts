@@ -1,0 +1,27 @@
+import type { MessageDto } from './messages.ts';
+
+/** Events push-group sends to the connector holding a session, on the bus topic deliveryTopic(node). */
+export interface SessionRef {
+  u: string;
+  c: string;
+}
+
+export type DeliveryEvent =
+  /** new messages up to seq `h` in user u's inbox */
+  | { t: 'mn'; to: (SessionRef & { h: string })[] }
+  | { t: 'rmn'; to: SessionRef[]; mid: string; from: string }
+  /** transparent message, pushed to online sessions only */
+  | { t: 'tx'; to: SessionRef[]; msg: MessageDto }
+  /** close the connection registered under connToken k (a newer connection took its client id) */
+  | { t: 'kick'; u: string; c: string; k: string };
+
+export function deliveryTopic(node: string): string {
+  return `fscpush.deliver.${node}`;
+}
+
+export const SERVICE_NAMES = {
+  sessions: 'com.comsince.github.SessionService',
+  messages: 'com.comsince.github.MessageService',
+  groups: 'fscpush.GroupService',
+  users: 'fscpush.UserService',
+} as const;

@@ -1,0 +1,6 @@
+/** Embedded implementations of every port; only composition roots import this module. */
+export { InProcessRegistry } from './rpc/in-process-registry.ts';
+export { InProcessBus } from './bus/in-process-bus.ts';
+export { MemoryGrid } from './grid/memory-grid.ts';
+export { openSqliteStore } from './store/sqlite-store.ts';
+export { LocalFileStorage } from './media/local-file-storage.ts';

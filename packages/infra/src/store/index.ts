@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from './schema.ts';
+
+export type { Schema } from './schema.ts';
+export type * from './schema.ts';
+
+export type StoreDialect = 'sqlite' | 'mysql';
+
+/**
+ * The relational store: a Kysely handle over the shared schema, migrated at open. Writes that must agree
+ * go in one `db.transaction()`. SQLite (embedded) serialises all access on one connection; MySQL pools.
+ */
+export interface Store {
+  readonly db: Kysely<Schema>;
+  readonly dialect: StoreDialect;
+  close(): Promise<void>;
+}

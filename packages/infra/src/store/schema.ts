@@ -1,0 +1,112 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The relational schema shared by SQLite (embedded) and MySQL/MariaDB (cluster).
+ * 64-bit ids and sequences are read back as bigint or string depending on the driver: repositories
+ * convert with String()/Number() and never rely on the JS type.
+ */
+type Int64 = ColumnType<string | number | bigint, string | number | bigint, string | number | bigint>;
+
+export interface UserTable {
+  uid: string;
+  name: string;
+  display_name: string;
+  portrait: string;
+  mobile: string | null;
+  email: string;
+  address: string;
+  company: string;
+  social: string;
+  extra: string;
+  gender: number;
+  type: number;
+  /** 0 normal, 1 muted (may not send), 2 blocked (may not log in) */
+  status: number;
+  created_at: Int64;
+  updated_at: Int64;
+}
+
+export interface UserSessionTable {
+  uid: string;
+  client_id: string;
+  secret: string;
+  db_secret: string;
+  platform: number;
+  created_at: Int64;
+  updated_at: Int64;
+}
+
+export interface MessageTable {
+  mid: Int64;
+  from_uid: string;
+  /** client id of the sending device: pulls skip a device's own messages (it holds its local copy) */
+  from_client: string;
+  conv_type: number;
+  conv_target: string;
+  conv_line: number;
+  /** private: p:<lower uid>:<higher uid>; group: g:<gid> — one history per conversation */
+  conv_key: string;
+  content_type: number;
+  searchable: string;
+  /** MessageContentDto as JSON */
+  content: string;
+  to_users: string;
+  created_at: Int64;
+}
+
+export interface InboxTable {
+  uid: string;
+  seq: Int64;
+  mid: Int64;
+}
+
+export interface GroupTable {
+  gid: string;
+  name: string;
+  portrait: string;
+  owner: string;
+  type: number;
+  extra: string;
+  mute: number;
+  dismissed: number;
+  created_at: Int64;
+  updated_at: Int64;
+  member_updated_at: Int64;
+}
+
+export interface GroupMemberTable {
+  gid: string;
+  uid: string;
+  alias: string;
+  /** 0 member, 1 manager, 2 owner */
+  type: number;
+  removed: number;
+  updated_at: Int64;
+}
+
+export interface FriendTable {
+  uid: string;
+  friend_uid: string;
+  /** 0 friend, 1 deleted, 2 blacklisted by uid */
+  state: number;
+  alias: string;
+  updated_at: Int64;
+}
+
+export interface KvTable {
+  k: string;
+  v: string;
+}
+
+export interface Schema {
+  users: UserTable;
+  user_sessions: UserSessionTable;
+  messages: MessageTable;
+  inbox: InboxTable;
+  groups: GroupTable;
+  group_members: GroupMemberTable;
+  friends: FriendTable;
+  kv: KvTable;
+}
+
+export type { Generated };

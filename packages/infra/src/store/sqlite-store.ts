@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { FscError } from '@fscpush/core';
+import { migrationsFor } from './migrations.ts';
+import type { Schema } from './schema.ts';
+import type { Store } from './index.ts';
+
+type SqlValue = null | number | bigint | string | Uint8Array;
+
+function toSqlValue(value: unknown): SqlValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string' || value instanceof Uint8Array) return value;
+  throw new TypeError(`cannot bind ${typeof value} to SQLite`);
+}
+
+/** Adapts node:sqlite (built into Node, no native build) to the statement interface Kysely's SQLite dialect drives. */
+class NodeSqliteDatabase implements SqliteDatabase {
+  private readonly db: DatabaseSync;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  prepare(sqlText: string): SqliteStatement {
+    let stmt = this.statements.get(sqlText);
+    if (!stmt) {
+      stmt = this.db.prepare(sqlText);
+      stmt.setReadBigInts(true);
+      if (this.statements.size > 2000) this.statements.clear();
+      this.statements.set(sqlText, stmt);
+    }
+    const statement = stmt;
+    return {
+      reader: statement.columns().length > 0,
+      all: (params) => statement.all(...params.map(toSqlValue)) as unknown[],
+      run: (params) => statement.run(...params.map(toSqlValue)),
+      iterate: (params) => statement.iterate(...params.map(toSqlValue)) as IterableIterator<unknown>,
+    };
+  }
+}
+
+/** Opens (creating if needed) the embedded SQLite database at `file` and migrates it. */
+export async function openSqliteStore(file: string): Promise<Store> {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const raw = new DatabaseSync(file);
+  // WAL + NORMAL: a committed transaction survives a process crash or kill -9 (not power loss).
+  raw.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF;');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: new NodeSqliteDatabase(raw) }) });
+  const { error } = await new Migrator({ db, provider: migrationsFor('sqlite') }).migrateToLatest();
+  if (error) {
+    await db.destroy();
+    throw new FscError('SERVER_ERROR', 'database migration failed', undefined, { cause: error });
+  }
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}

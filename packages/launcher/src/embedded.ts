@@ -1,0 +1,88 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { FscError, ShutdownSequence, createLogger, loadConfig, loadTls, type ConfigSource, type ConfigValues, type Logger } from '@fscpush/core';
+import { InProcessBus, InProcessRegistry, LocalFileStorage, MemoryGrid, openSqliteStore } from '@fscpush/infra/embedded';
+import { startPushApi } from '@fscpush/push-api';
+import { startPushConnector, type PushConnector } from '@fscpush/push-connector';
+import { startPushGroup } from '@fscpush/push-group';
+
+export interface EmbeddedOptions extends ConfigSource {
+  /** JSON-copy values across the in-process registry, as the network would (tests) */
+  strictRpc?: boolean;
+  log?: Logger;
+}
+
+export interface EmbeddedServer {
+  readonly config: ConfigValues;
+  readonly ports: { tcp: number; ws: number; login: number; api: number };
+  readonly adminSecret: string;
+  readonly dataDir: string;
+  readonly connector: PushConnector;
+  readonly log: Logger;
+  close(): Promise<string[]>;
+}
+
+export const EMBEDDED_NODE = 'embedded-0';
+
+/** The all-in-one server: push-group, push-connector and push-api in this process on embedded parts. */
+export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
+  const { values: config, warnings } = loadConfig(options);
+  if (config['fscpush.mode'] !== 'embedded') {
+    throw new FscError('CONFIG_INVALID', 'fscpush.mode: the all-in-one server runs embedded; cluster mode runs each service as its own process');
+  }
+  const log = options.log ?? createLogger('fscpush', { level: config['log.level'] });
+  for (const warning of warnings) log.warn(warning);
+  const dataDir = resolve(config['fscpush.data.dir']);
+  mkdirSync(dataDir, { recursive: true });
+  const nodeId = config['node.id'] === '' ? 0 : config['node.id'];
+  const wsTls = loadTls('push.ssl.cert', config['push.ssl.cert'], 'push.ssl.key', config['push.ssl.key']);
+  const httpTls = loadTls('server.ssl.cert', config['server.ssl.cert'], 'server.ssl.key', config['server.ssl.key']);
+
+  const shutdown = new ShutdownSequence();
+  try {
+    const store = await openSqliteStore(join(dataDir, 'fscpush.sqlite'));
+    shutdown.add('store', () => store.close());
+    const media = new LocalFileStorage(join(dataDir, 'media'));
+    shutdown.add('media', () => media.close());
+    const grid = new MemoryGrid();
+    shutdown.add('grid', () => grid.close());
+    const bus = new InProcessBus();
+    shutdown.add('bus', () => bus.close());
+    const registry = new InProcessRegistry({ nodeId: EMBEDDED_NODE, copyValues: options.strictRpc === true });
+    shutdown.add('registry', () => registry.close());
+
+    const group = await startPushGroup({ config, nodeId, registry, bus, grid, store, log: log.child({ svc: 'push-group' }), ...(httpTls && { tls: httpTls }) });
+    shutdown.add('push-group', () => group.close());
+    const connector = await startPushConnector({ config, node: EMBEDDED_NODE, registry, bus, log: log.child({ svc: 'push-connector' }), ...(wsTls && { wsTls }) });
+    shutdown.add('push-connector', () => connector.close());
+    const adminSecret = config['im.admin_secret'] !== '' ? config['im.admin_secret'] : installAdminSecret(dataDir, log);
+    const api = await startPushApi({ config, registry, adminSecret, log: log.child({ svc: 'push-api' }), ...(httpTls && { tls: httpTls }) });
+    shutdown.add('push-api', () => api.close());
+
+    log.info({ dataDir, tcp: connector.tcpPort, ws: connector.wsPort, login: group.httpPort, api: api.port }, 'fscpush embedded server started');
+    return {
+      config,
+      ports: { tcp: connector.tcpPort, ws: connector.wsPort, login: group.httpPort, api: api.port },
+      adminSecret,
+      dataDir,
+      connector,
+      log,
+      close: () => shutdown.run(config['shutdown.timeout.ms']),
+    };
+  } catch (err) {
+    await shutdown.run(config['shutdown.timeout.ms']);
+    throw err;
+  }
+}
+
+/** The open API's secret when none is configured: random per install, readable only by the server's user. */
+function installAdminSecret(dataDir: string, log: Logger): string {
+  const file = join(dataDir, 'admin-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  log.warn({ file }, 'im.admin_secret not set: generated one for the admin API');
+  return secret;
+}

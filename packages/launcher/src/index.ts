@@ -1,0 +1,1 @@
+export { startEmbedded, EMBEDDED_NODE, type EmbeddedServer, type EmbeddedOptions } from './embedded.ts';

@@ -1,0 +1,13 @@
+export * from './protocol-error.ts';
+export * from './signals.ts';
+export * from './error-code.ts';
+export * from './frame.ts';
+export * from './frame-decoder.ts';
+export * from './tcp-bodies.ts';
+export * from './proto/index.ts';
+export * from './json-text.ts';
+export * from './ws-envelope.ts';
+export * from './json-mapping.ts';
+export * from './web-sync-mapping.ts';
+export * from './auth/index.ts';
+export { lenientId, readId } from './json-coerce.ts';

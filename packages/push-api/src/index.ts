@@ -1,0 +1,1 @@
+export { startPushApi, type PushApi, type PushApiDeps } from './push-api.ts';

@@ -1,0 +1,108 @@
+import { FscError, type ConversationDto, type MessageDto, type PullResult } from '@fscpush/core';
+import {
+  Proto,
+  encodeSendMessageAck,
+  lenientId,
+  messageToWebJson,
+  parseWebPull,
+  pullResultToWebJson,
+  sendAckToWebJson,
+  webSendToMessage,
+  type JsonValue,
+} from '@fscpush/protocol';
+import { contentFromProto, messageToProto } from '../dto-mapping.ts';
+import { defineHandler, invalid, isObject, type RequestContext } from './handler.ts';
+
+export const sendMessage = defineHandler({
+  ordered: true,
+  fromTcp: (body) => Proto.Message.decode(body),
+  fromWs: (content) => webSendToMessage(content),
+  handle: (ctx, msg) => {
+    const req = { uid: ctx.uid, clientId: ctx.clientId, conversation: msg.conversation, content: contentFromProto(msg.content) };
+    return ctx.services.messages.send(msg.to.length > 0 ? { ...req, to: msg.to } : req);
+  },
+  toTcp: (res) => encodeSendMessageAck(res.messageId, res.timestamp),
+  toWs: (res) => sendAckToWebJson(res.messageId, res.timestamp),
+});
+
+interface PullInput {
+  /** TCP: seq > id. WS: resolved against the connection's state in handle(). */
+  cursor: bigint;
+  afterNotify: boolean;
+  transport: 'tcp' | 'ws';
+}
+
+export const pullMessages = defineHandler<PullInput, PullResult>({
+  fromTcp: (body) => ({ cursor: BigInt(Proto.PullMessageRequest.decode(body).id), afterNotify: false, transport: 'tcp' }),
+  fromWs: (content) => {
+    const pull = parseWebPull(content);
+    return { cursor: BigInt(pull.cursor), afterNotify: pull.pullType === 1, transport: 'ws' };
+  },
+  handle: async (ctx, input) => {
+    const result = await ctx.services.messages.pull({ uid: ctx.uid, clientId: ctx.clientId, after: afterFor(ctx, input).toString() });
+    const current = BigInt(result.current);
+    if (ctx.conn.deliveredUpTo === undefined || current > ctx.conn.deliveredUpTo) ctx.conn.deliveredUpTo = current;
+    return result;
+  },
+  toTcp: (res) => Proto.PullMessageResult.encode({ message: res.messages.map(messageToProto), current: res.current, head: res.head }),
+  toWs: (res, ctx) => pullResultToWebJson({ message: res.messages.map(messageToProto), current: res.current, head: res.head }, ctx.uid),
+  // The web client never pages by itself: an MN naming the next seq makes it pull the rest (seq >= head).
+  followUpNotify: (res, transport) => {
+    const current = BigInt(res.current);
+    if (current >= BigInt(res.head)) return undefined;
+    return transport === 'ws' ? (current + 1n).toString() : res.head;
+  },
+});
+
+/**
+ * The web client pulls after MN with "seq >= head" and after connecting with its stored cursor. A pull
+ * after MN continues from what this connection was last sent, so a missed notify never skips messages.
+ */
+function afterFor(ctx: RequestContext, input: PullInput): bigint {
+  if (input.transport === 'tcp' || !input.afterNotify) return input.cursor;
+  if (ctx.conn.deliveredUpTo !== undefined) return ctx.conn.deliveredUpTo;
+  return input.cursor > 0n ? input.cursor - 1n : 0n;
+}
+
+interface HistoryInput {
+  conversation: ConversationDto;
+  beforeId: string;
+  count: number;
+}
+
+export const loadRemoteMessages = defineHandler<HistoryInput, MessageDto[]>({
+  fromTcp: (body) => {
+    const req = Proto.LoadRemoteMessages.decode(body);
+    return { conversation: req.conversation, beforeId: req.beforeUid, count: req.count };
+  },
+  fromWs: (content) => {
+    if (!isObject(content)) throw invalid('LRM content must be an object');
+    const conv = content['conversation'];
+    if (!isObject(conv)) throw invalid('LRM conversation missing');
+    const type = Number(conv['conversationType'] ?? conv['type']);
+    const target = conv['target'];
+    if (!Number.isInteger(type) || typeof target !== 'string') throw invalid('LRM conversation invalid');
+    return {
+      conversation: { type, target, line: Number(conv['line'] ?? 0) || 0 },
+      beforeId: lenientId(content['beforeUid']),
+      count: Number(content['count'] ?? 20) || 20,
+    };
+  },
+  handle: (ctx, req) => ctx.services.messages.history({ uid: ctx.uid, ...req }),
+  toTcp: (messages) => Proto.PullMessageResult.encode({ message: messages.map(messageToProto), current: '0', head: '0' }),
+  toWs: (messages, ctx) => ({ count: messages.length, messageResponseList: messages.map((m) => messageToWebJson(messageToProto(m), ctx.uid)) }),
+});
+
+export const recallMessage = defineHandler<string, void>({
+  ordered: true,
+  fromTcp: (body) => Proto.INT64Buf.decode(body).id,
+  fromWs: (content: JsonValue | null) => {
+    if (!isObject(content)) throw invalid('MR content must be an object');
+    const id = lenientId(content['messageUid']);
+    if (id === '0') throw new FscError('INVALID_DATA', 'messageUid missing');
+    return id;
+  },
+  handle: (ctx, messageId) => ctx.services.messages.recall({ uid: ctx.uid, clientId: ctx.clientId, messageId }),
+  toTcp: () => new Uint8Array(0),
+  toWs: () => ({ code: 200, message: 'success' }),
+});

@@ -1,0 +1,1 @@
+export { startPushConnector, type PushConnector, type PushConnectorDeps } from './push-connector.ts';

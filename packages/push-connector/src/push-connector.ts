@@ -1,0 +1,119 @@
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { WebSocketServer } from 'ws';
+import { SERVICE_NAMES, boundPort, listen, type ConfigValues, type GroupService, type Logger, type MessageService, type SessionService, type TlsMaterial, type UserService } from '@fscpush/core';
+import type { MessageBus, ServiceRegistry, Subscription } from '@fscpush/infra';
+import type { Connection, ConnectionHost } from './connection.ts';
+import { ConnectionTable } from './connection-table.ts';
+import { consumeDeliveries } from './delivery-consumer.ts';
+import type { ConnectorServices } from './services.ts';
+import { TcpConnection } from './tcp-connection.ts';
+import { WsConnection } from './ws-connection.ts';
+
+export interface PushConnectorDeps {
+  config: ConfigValues;
+  node: string;
+  registry: ServiceRegistry;
+  bus: MessageBus;
+  log: Logger;
+  wsTls?: TlsMaterial;
+}
+
+export interface PushConnector {
+  readonly tcpPort: number;
+  readonly wsPort: number;
+  readonly table: ConnectionTable;
+  /** stop accepting, close every connection, stop consuming deliveries */
+  close(): Promise<void>;
+}
+
+const SWEEP_INTERVAL_MS = 5_000;
+const MAX_IN_FLIGHT = 64;
+const CONNECT_TIMEOUT_MS = 30_000;
+
+/** push-connector: holds client connections (TCP 6789, WebSocket 9326) and relays them to push-group. */
+export async function startPushConnector(deps: PushConnectorDeps): Promise<PushConnector> {
+  const { config, log } = deps;
+  const services: ConnectorServices = {
+    sessions: deps.registry.consume<SessionService>(SERVICE_NAMES.sessions, { idempotent: ['disconnect'] }),
+    messages: deps.registry.consume<MessageService>(SERVICE_NAMES.messages, { idempotent: ['pull', 'history'] }),
+    groups: deps.registry.consume<GroupService>(SERVICE_NAMES.groups, { idempotent: ['info', 'members'] }),
+    users: deps.registry.consume<UserService>(SERVICE_NAMES.users, { idempotent: ['get', 'getMany'] }),
+  };
+  const table = new ConnectionTable();
+  const host: ConnectionHost = {
+    node: deps.node,
+    services,
+    log,
+    maxInFlight: MAX_IN_FLIGHT,
+    attach(conn) {
+      table.attach(conn)?.close('the same client id connected again');
+    },
+    detach(conn) {
+      table.detach(conn);
+    },
+  };
+  const track = (conn: Connection, socket: { once(event: 'close', fn: () => void): unknown }) => {
+    table.track(conn);
+    socket.once('close', () => table.untrack(conn));
+  };
+
+  const subscription: Subscription = await consumeDeliveries(deps.bus, deps.node, table, log);
+  const maxFrame = config['push.max.frame.bytes'];
+
+  const tcpServer: TcpServer = createTcpServer((socket) => {
+    track(new TcpConnection(host, socket, maxFrame, config['push.tcp.idle.timeout.ms']), socket);
+  });
+  await listen(tcpServer, config['server.address'], config['push.tcp.port']);
+
+  const wsPaths = new Set(config['push.ws.paths'].split(',').map((p) => p.trim()).filter((p) => p !== ''));
+  const httpServer: HttpServer = deps.wsTls ? createHttpsServer({ cert: deps.wsTls.cert, key: deps.wsTls.key }) : createHttpServer();
+  httpServer.on('request', (_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only');
+  });
+  const wss = new WebSocketServer({
+    server: httpServer,
+    maxPayload: maxFrame,
+    perMessageDeflate: false,
+    verifyClient: (info: { req: IncomingMessage }) => wsPaths.has(new URL(info.req.url ?? '/', 'http://x').pathname),
+  });
+  wss.on('connection', (ws, req) => {
+    const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    track(new WsConnection(host, ws, remote, config['push.ws.idle.timeout.ms']), ws);
+  });
+  await listen(httpServer, config['server.address'], config['push.ws.port']);
+
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const conn of table.connections()) {
+      const limit = conn.state === 'awaiting-connect' ? Math.min(CONNECT_TIMEOUT_MS, conn.idleTimeoutMs) : conn.idleTimeoutMs;
+      if (now - conn.lastSeen > limit) conn.close('idle timeout');
+    }
+  }, Math.min(SWEEP_INTERVAL_MS, config['push.ws.idle.timeout.ms'] / 4));
+  sweeper.unref();
+
+  const tcpPort = boundPort(tcpServer);
+  const wsPort = boundPort(httpServer);
+  log.info({ tcpPort, wsPort, wss: deps.wsTls !== undefined, paths: [...wsPaths] }, 'push-connector listening');
+
+  return {
+    tcpPort,
+    wsPort,
+    table,
+    async close() {
+      clearInterval(sweeper);
+      tcpServer.close();
+      wss.close();
+      httpServer.close();
+      for (const conn of [...table.connections()]) conn.close('server shutting down');
+      await subscription.close();
+      await waitUntil(() => table.size === 0, 3000);
+    },
+  };
+}
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}

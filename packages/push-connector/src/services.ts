@@ -1,0 +1,9 @@
+import type { GroupService, MessageService, SessionService, UserService } from '@fscpush/core';
+
+/** The push-group services a connector calls, whatever registry provides them. */
+export interface ConnectorServices {
+  sessions: SessionService;
+  messages: MessageService;
+  groups: GroupService;
+  users: UserService;
+}

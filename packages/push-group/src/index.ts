@@ -1,0 +1,1 @@
+export { startPushGroup, type PushGroup, type PushGroupDeps } from './push-group.ts';

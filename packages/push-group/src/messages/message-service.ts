@@ -1,0 +1,177 @@
+import {
+  ContentType,
+  ConversationType,
+  FscError,
+  GroupMemberType,
+  PersistFlag,
+  type HistoryRequest,
+  type Logger,
+  type MessageContentDto,
+  type MessageDto,
+  type MessageIdGenerator,
+  type MessageService,
+  type PullRequest,
+  type PullResult,
+  type RecallRequest,
+  type SendRequest,
+  type SendResult,
+} from '@fscpush/core';
+import type { FriendsRepo } from '../repos/friends-repo.ts';
+import type { GroupsRepo } from '../repos/groups-repo.ts';
+import type { MessagesRepo } from '../repos/messages-repo.ts';
+import { conversationKey } from '../repos/rows.ts';
+import type { UsersRepo } from '../repos/users-repo.ts';
+import type { DeliveryPublisher } from './delivery-publisher.ts';
+import type { MessageWriter } from './message-writer.ts';
+import { validateContent, validateConversation, parseSeq } from './validation.ts';
+
+/** Content types that are signalling, not history: pushed to online devices only, never stored. */
+const TRANSPARENT_TYPES = new Set([ContentType.TYPING, 400, 401, 402, 403, 404, 405]);
+const USER_STATUS_MUTED = 1;
+const USER_STATUS_BLOCKED = 2;
+
+export interface MessageLimits {
+  pullMaxCount: number;
+  pullMaxBytes: number;
+  maxContentBytes: number;
+}
+
+export interface MessageServiceDeps {
+  users: UsersRepo;
+  groups: GroupsRepo;
+  friends: FriendsRepo;
+  messages: MessagesRepo;
+  writer: MessageWriter;
+  publisher: DeliveryPublisher;
+  ids: MessageIdGenerator;
+  limits: MessageLimits;
+  log: Logger;
+}
+
+export function isTransparent(content: MessageContentDto): boolean {
+  return content.persistFlag === PersistFlag.TRANSPARENT || TRANSPARENT_TYPES.has(content.type as never);
+}
+
+export class MessageServiceImpl implements MessageService {
+  private readonly d: MessageServiceDeps;
+
+  constructor(deps: MessageServiceDeps) {
+    this.d = deps;
+  }
+
+  async send(req: SendRequest): Promise<SendResult> {
+    const conversation = validateConversation(req.conversation);
+    const content = validateContent(req.content, this.d.limits.maxContentBytes);
+    const sender = await this.d.users.byUid(req.uid);
+    if (!sender) throw new FscError('NOT_EXIST', 'sender does not exist');
+    if (sender.status === USER_STATUS_MUTED || sender.status === USER_STATUS_BLOCKED) throw new FscError('FORBIDDEN_SEND');
+    const receivers = await this.receiversOf(req.uid, conversation, req.to);
+
+    const mid = this.d.ids.nextString();
+    const timestamp = Date.now();
+    const except = { u: req.uid, c: req.clientId };
+    const message: MessageDto = { conversation, fromUser: req.uid, content, messageId: mid, serverTimestamp: timestamp };
+    if (req.to && req.to.length > 0) message.to = req.to;
+
+    if (isTransparent(content)) {
+      receivers.delete(req.uid);
+      await this.d.publisher.pushTransparent(receivers, message, except);
+      return { messageId: mid, timestamp };
+    }
+
+    const seqs = await this.d.writer.write(
+      {
+        mid,
+        fromUid: req.uid,
+        fromClient: req.clientId,
+        convType: conversation.type,
+        convTarget: conversation.target,
+        convLine: conversation.line,
+        convKey: conversationKey(conversation.type, req.uid, conversation.target),
+        contentType: content.type,
+        searchable: content.searchableContent ?? '',
+        contentJson: JSON.stringify(content),
+        toUsers: message.to?.join(',') ?? '',
+        createdAt: timestamp,
+      },
+      [...receivers],
+    );
+    this.d.publisher.notifyNew(seqs, except).catch((err: unknown) => this.d.log.warn({ err }, 'notify failed'));
+    return { messageId: mid, timestamp };
+  }
+
+  async pull(req: PullRequest): Promise<PullResult> {
+    const after = parseSeq(req.after);
+    const entries = await this.d.messages.inboxAfter(req.uid, after, this.d.limits.pullMaxCount);
+    const messages: MessageDto[] = [];
+    let current = after.toString();
+    let bytes = 0;
+    for (const entry of entries) {
+      const ownCopy = entry.message.fromUser === req.uid && entry.fromClient !== '' && entry.fromClient === req.clientId;
+      if (!ownCopy) {
+        bytes += entry.message.content.data?.length ?? 0;
+        bytes += (entry.message.content.content?.length ?? 0) + (entry.message.content.searchableContent?.length ?? 0) + 200;
+        if (bytes > this.d.limits.pullMaxBytes && messages.length > 0) break;
+        messages.push(entry.message);
+      }
+      current = entry.seq;
+    }
+    const head = (await this.d.writer.head(req.uid)).toString();
+    return { messages, current, head };
+  }
+
+  async history(req: HistoryRequest): Promise<MessageDto[]> {
+    const conversation = validateConversation(req.conversation);
+    if (conversation.type === ConversationType.GROUP) {
+      const members = await this.d.groups.activeMembers(conversation.target);
+      if (!members.has(req.uid)) throw new FscError('NOT_IN_GROUP');
+    }
+    const count = Math.min(Math.max(1, Math.trunc(Number(req.count) || 20)), 100);
+    const before = parseSeq(req.beforeId);
+    return this.d.messages.history(conversationKey(conversation.type, req.uid, conversation.target), before, count);
+  }
+
+  async recall(req: RecallRequest): Promise<void> {
+    parseSeq(req.messageId);
+    const message = await this.d.messages.byId(req.messageId);
+    if (!message) throw new FscError('NOT_EXIST', 'message does not exist');
+    const receivers = new Set<string>([message.fromUser]);
+    if (message.conversation.type === ConversationType.GROUP) {
+      const members = await this.d.groups.activeMembers(message.conversation.target);
+      const role = members.get(req.uid);
+      const privileged = role === GroupMemberType.OWNER || role === GroupMemberType.MANAGER;
+      if (message.fromUser !== req.uid && !privileged) throw new FscError('NO_RIGHT');
+      for (const uid of members.keys()) receivers.add(uid);
+    } else {
+      if (message.fromUser !== req.uid) throw new FscError('NO_RIGHT');
+      receivers.add(message.conversation.target);
+    }
+    if (message.content.type !== ContentType.RECALL) {
+      await this.d.messages.replaceContent(req.messageId, {
+        type: ContentType.RECALL,
+        content: req.uid,
+        data: Buffer.from(req.messageId).toString('base64'),
+      });
+    }
+    await this.d.publisher.notifyRecall(receivers, req.messageId, message.fromUser, { u: req.uid, c: req.clientId });
+  }
+
+  private async receiversOf(uid: string, conversation: { type: number; target: string }, to: string[] | undefined): Promise<Set<string>> {
+    if (conversation.type === ConversationType.PRIVATE) {
+      if (conversation.target !== uid) {
+        const exists = await this.d.users.existing([conversation.target]);
+        if (!exists.has(conversation.target)) throw new FscError('NOT_EXIST', 'receiver does not exist');
+        if (await this.d.friends.isBlacklisted(conversation.target, uid)) throw new FscError('BLACKLISTED');
+      }
+      return new Set([uid, conversation.target]);
+    }
+    const group = await this.d.groups.record(conversation.target);
+    if (!group || group.dismissed) throw new FscError('NOT_EXIST', 'group does not exist');
+    const members = await this.d.groups.activeMembers(conversation.target);
+    const role = members.get(uid);
+    if (role === undefined) throw new FscError('NOT_IN_GROUP');
+    if (group.mute && role === GroupMemberType.MEMBER) throw new FscError('FORBIDDEN_SEND', 'the group is muted');
+    if (to && to.length > 0) return new Set([uid, ...to.filter((m) => members.has(m))]);
+    return new Set(members.keys());
+  }
+}

@@ -1,0 +1,122 @@
+import type { Server } from 'node:http';
+import { UserTokenCodec } from '@fscpush/protocol';
+import {
+  MessageIdGenerator,
+  SERVICE_NAMES,
+  SYSTEM_USER_ID,
+  boundPort,
+  closeHttp,
+  listenHttp,
+  type ConfigValues,
+  type Logger,
+  type TlsMaterial,
+} from '@fscpush/core';
+import type { MessageBus, ServiceRegistry, SharedGrid, Store } from '@fscpush/infra';
+import { GroupServiceImpl } from './groups/group-service.ts';
+import { installSecret } from './install-secrets.ts';
+import { createLoginApp } from './login/http-routes.ts';
+import { LoginService } from './login/login-service.ts';
+import { LogSmsProvider } from './login/sms-provider.ts';
+import { VerificationCodes } from './login/verification-codes.ts';
+import { DeliveryPublisher } from './messages/delivery-publisher.ts';
+import { MessageServiceImpl } from './messages/message-service.ts';
+import { MessageWriter } from './messages/message-writer.ts';
+import { FriendsRepo } from './repos/friends-repo.ts';
+import { GroupsRepo } from './repos/groups-repo.ts';
+import { MessagesRepo } from './repos/messages-repo.ts';
+import { SessionsRepo } from './repos/sessions-repo.ts';
+import { UsersRepo } from './repos/users-repo.ts';
+import { OnlineSessions } from './sessions/online-sessions.ts';
+import { SessionServiceImpl } from './sessions/session-service.ts';
+import { UserServiceImpl } from './users/user-service.ts';
+
+export interface PushGroupDeps {
+  config: ConfigValues;
+  nodeId: number;
+  registry: ServiceRegistry;
+  bus: MessageBus;
+  grid: SharedGrid;
+  store: Store;
+  log: Logger;
+  tls?: TlsMaterial;
+}
+
+export interface PushGroup {
+  readonly httpPort: number;
+  /** stop HTTP, finish queued writes */
+  close(): Promise<void>;
+}
+
+/** push-group: login over HTTP, and the session, message, group and user services over the registry. */
+export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
+  const { config, store, log } = deps;
+  const users = new UsersRepo(store.db);
+  const sessions = new SessionsRepo(store.db);
+  const messagesRepo = new MessagesRepo(store.db);
+  const groups = new GroupsRepo(store.db);
+  const friends = new FriendsRepo(store.db);
+  if (!(await users.byUid(SYSTEM_USER_ID))) {
+    await users.create({ uid: SYSTEM_USER_ID, name: SYSTEM_USER_ID, displayName: 'System' }).catch(() => undefined);
+  }
+  const tokens = new UserTokenCodec(await installSecret(store.db, 'user-token-key', 32));
+  const online = new OnlineSessions(deps.grid);
+  const publisher = new DeliveryPublisher(deps.bus, online, log);
+  const writer = new MessageWriter(store.db, messagesRepo, log);
+
+  const messages = new MessageServiceImpl({
+    users,
+    groups,
+    friends,
+    messages: messagesRepo,
+    writer,
+    publisher,
+    ids: new MessageIdGenerator(deps.nodeId),
+    limits: {
+      pullMaxCount: config['message.pull.max.count'],
+      pullMaxBytes: config['message.pull.max.bytes'],
+      maxContentBytes: config['message.max.content.bytes'],
+    },
+    log,
+  });
+  const sessionService = new SessionServiceImpl({
+    users,
+    sessions,
+    online,
+    writer,
+    publisher,
+    tokens,
+    tokenTtlMs: config['login.token.ttl.hours'] * 3600_000,
+    log,
+  });
+  await deps.registry.provide(SERVICE_NAMES.sessions, sessionService);
+  await deps.registry.provide(SERVICE_NAMES.messages, messages);
+  await deps.registry.provide(SERVICE_NAMES.groups, new GroupServiceImpl({ groups, users, messages, maxMembers: config['group.max.members'] }));
+  await deps.registry.provide(SERVICE_NAMES.users, new UserServiceImpl(users));
+
+  const login = new LoginService({
+    users,
+    sessions,
+    codes: new VerificationCodes(deps.grid, {
+      ttlMs: config['sms.code.ttl.seconds'] * 1000,
+      intervalMs: config['sms.code.interval.seconds'] * 1000,
+      dailyLimit: config['sms.code.daily.limit'],
+      maxAttempts: 5,
+      superCode: config['sms.superCode'],
+    }),
+    sms: new LogSmsProvider(log),
+    tokens,
+    log,
+  });
+  if (config['sms.superCode'] !== '') log.warn('sms.superCode is set: anyone knowing it can log in as any mobile');
+  const server: Server = await listenHttp(createLoginApp(login, log), config['server.address'], config['server.http.port'], deps.tls);
+  const httpPort = boundPort(server);
+  log.info({ port: httpPort, tls: deps.tls !== undefined }, 'push-group login HTTP listening');
+
+  return {
+    httpPort,
+    async close() {
+      await closeHttp(server);
+      await writer.close();
+    },
+  };
+}

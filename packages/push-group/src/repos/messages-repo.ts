@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import type { MessageContentDto, MessageDto } from '@fscpush/core';
+import type { Schema } from '@fscpush/infra/store';
+import { toMessageDto } from './rows.ts';
+
+export interface InboxEntry {
+  seq: string;
+  fromClient: string;
+  message: MessageDto;
+}
+
+const MESSAGE_COLUMNS = ['messages.mid', 'messages.from_uid', 'messages.from_client', 'messages.conv_type', 'messages.conv_target', 'messages.conv_line', 'messages.content', 'messages.to_users', 'messages.created_at'] as const;
+
+/** Reads of stored messages and inboxes; writes go through MessageWriter. */
+export class MessagesRepo {
+  private readonly db: Kysely<Schema>;
+
+  constructor(db: Kysely<Schema>) {
+    this.db = db;
+  }
+
+  async inboxAfter(uid: string, after: bigint, limit: number): Promise<InboxEntry[]> {
+    const rows = await this.db
+      .selectFrom('inbox')
+      .innerJoin('messages', 'messages.mid', 'inbox.mid')
+      .select(['inbox.seq', ...MESSAGE_COLUMNS])
+      .where('inbox.uid', '=', uid)
+      .where('inbox.seq', '>', after.toString())
+      .orderBy('inbox.seq', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ seq: String(row.seq), fromClient: row.from_client, message: toMessageDto(row) }));
+  }
+
+  async headOf(uid: string): Promise<bigint> {
+    const row = await this.db.selectFrom('inbox').select((eb) => eb.fn.max('seq').as('head')).where('uid', '=', uid).executeTakeFirst();
+    return row?.head == null ? 0n : BigInt(row.head as string | number | bigint);
+  }
+
+  /** Newest seq of each user that has an inbox; users absent from the result have none. */
+  async headsOf(uids: string[]): Promise<Map<string, bigint>> {
+    const heads = new Map<string, bigint>();
+    for (let i = 0; i < uids.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('inbox')
+        .select((eb) => ['uid', eb.fn.max('seq').as('head')])
+        .where('uid', 'in', uids.slice(i, i + 500))
+        .groupBy('uid')
+        .execute();
+      for (const row of rows) heads.set(row.uid, BigInt(row.head as string | number | bigint));
+    }
+    return heads;
+  }
+
+  async byId(mid: string): Promise<(MessageDto & { convKey: string }) | undefined> {
+    const row = await this.db.selectFrom('messages').select([...MESSAGE_COLUMNS, 'messages.conv_key']).where('mid', '=', mid).executeTakeFirst();
+    return row && { ...toMessageDto(row), convKey: row.conv_key };
+  }
+
+  /** Newest first, strictly before `beforeId` when it is not 0. */
+  async history(convKey: string, beforeId: bigint, count: number): Promise<MessageDto[]> {
+    let query = this.db.selectFrom('messages').select([...MESSAGE_COLUMNS]).where('conv_key', '=', convKey);
+    if (beforeId > 0n) query = query.where('mid', '<', beforeId.toString());
+    const rows = await query.orderBy('mid', 'desc').limit(count).execute();
+    return rows.map(toMessageDto);
+  }
+
+  async replaceContent(mid: string, content: MessageContentDto): Promise<void> {
+    await this.db
+      .updateTable('messages')
+      .set({ content: JSON.stringify(content), content_type: content.type, searchable: '' })
+      .where('mid', '=', mid)
+      .execute();
+  }
+}

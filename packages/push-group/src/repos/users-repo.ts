@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { CreateUserRequest, UserDto } from '@fscpush/core';
+import { FscError } from '@fscpush/core';
+import type { Schema } from '@fscpush/infra/store';
+import { toUserDto } from './rows.ts';
+
+const UID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Random, URL-safe user ids (FShareChat uses short base62-like ids, never sequential). */
+export function newUserId(): string {
+  return randomBytes(8).toString('base64url');
+}
+
+export class UsersRepo {
+  private readonly db: Kysely<Schema>;
+
+  constructor(db: Kysely<Schema>) {
+    this.db = db;
+  }
+
+  async byUid(uid: string): Promise<UserDto | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('uid', '=', uid).executeTakeFirst();
+    return row && toUserDto(row);
+  }
+
+  async byMobile(mobile: string): Promise<UserDto | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('mobile', '=', mobile).executeTakeFirst();
+    return row && toUserDto(row);
+  }
+
+  async byName(name: string): Promise<UserDto | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst();
+    return row && toUserDto(row);
+  }
+
+  async many(uids: string[]): Promise<UserDto[]> {
+    if (uids.length === 0) return [];
+    const rows = await this.db.selectFrom('users').selectAll().where('uid', 'in', uids).execute();
+    return rows.map(toUserDto);
+  }
+
+  async existing(uids: string[]): Promise<Set<string>> {
+    if (uids.length === 0) return new Set();
+    const rows = await this.db.selectFrom('users').select('uid').where('uid', 'in', uids).execute();
+    return new Set(rows.map((r) => r.uid));
+  }
+
+  async create(req: CreateUserRequest): Promise<UserDto> {
+    const uid = req.uid ?? newUserId();
+    if (!UID_PATTERN.test(uid)) throw new FscError('INVALID_DATA', 'user id must be 1-64 characters of A-Z a-z 0-9 _ -');
+    const now = Date.now();
+    const mobile = req.mobile === undefined || req.mobile === '' ? null : req.mobile;
+    try {
+      await this.db
+        .insertInto('users')
+        .values({
+          uid,
+          name: req.name ?? mobile ?? uid,
+          display_name: req.displayName ?? (mobile ? maskMobile(mobile) : uid),
+          portrait: req.portrait ?? '',
+          mobile,
+          email: req.email ?? '',
+          address: '',
+          company: '',
+          social: '',
+          extra: req.extra ?? '',
+          gender: req.gender ?? 0,
+          type: 0,
+          status: 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    } catch (err) {
+      if (await this.byUid(uid)) throw new FscError('INVALID_DATA', `user ${uid} already exists`);
+      if (mobile && (await this.byMobile(mobile))) throw new FscError('INVALID_DATA', 'mobile already registered');
+      throw err;
+    }
+    return (await this.byUid(uid))!;
+  }
+
+  async setStatus(uid: string, status: number): Promise<void> {
+    await this.db.updateTable('users').set({ status, updated_at: Date.now() }).where('uid', '=', uid).execute();
+  }
+}
+
+function maskMobile(mobile: string): string {
+  return mobile.length >= 7 ? `${mobile.slice(0, 3)}****${mobile.slice(-4)}` : mobile;
+}

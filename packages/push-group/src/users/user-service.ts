@@ -1,0 +1,33 @@
+import { FscError, type CreateUserRequest, type UserDto, type UserService } from '@fscpush/core';
+import type { UsersRepo } from '../repos/users-repo.ts';
+import { isValidId } from '../messages/validation.ts';
+
+export class UserServiceImpl implements UserService {
+  private readonly users: UsersRepo;
+
+  constructor(users: UsersRepo) {
+    this.users = users;
+  }
+
+  async create(req: CreateUserRequest): Promise<UserDto> {
+    if (typeof req !== 'object' || req === null) throw new FscError('INVALID_DATA', 'user expected');
+    for (const field of ['uid', 'name', 'displayName', 'portrait', 'mobile', 'email', 'extra'] as const) {
+      const value = req[field];
+      if (value !== undefined && (typeof value !== 'string' || value.length > 1024)) throw new FscError('INVALID_DATA', `${field} must be a string`);
+    }
+    if (req.mobile !== undefined && !/^\+?\d{5,15}$/.test(req.mobile)) throw new FscError('INVALID_MOBILE');
+    return this.users.create(req);
+  }
+
+  async get(query: { uid?: string; name?: string; mobile?: string }): Promise<UserDto | undefined> {
+    if (typeof query.uid === 'string') return this.users.byUid(query.uid);
+    if (typeof query.mobile === 'string') return this.users.byMobile(query.mobile);
+    if (typeof query.name === 'string') return this.users.byName(query.name);
+    throw new FscError('INVALID_DATA', 'uid, name or mobile required');
+  }
+
+  async getMany(uids: string[]): Promise<UserDto[]> {
+    if (!Array.isArray(uids)) throw new FscError('INVALID_DATA', 'user ids expected');
+    return this.users.many([...new Set(uids.filter(isValidId))].slice(0, 500));
+  }
+}
