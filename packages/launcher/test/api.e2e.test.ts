@@ -72,4 +72,29 @@ describe('push-api: authenticated admin API', () => {
     const invalid = await call('POST', '/v1/messages', { conversation: { type: 0, target: who.userId }, content: { type: 'text' } });
     assert.deepEqual([invalid.status, invalid.json.error.code], [400, 'INVALID_DATA']);
   });
+
+  test('mute forbids sending (247); block disconnects the user\'s devices and refuses CONNECT and login', async () => {
+    const mobile = '13700006003';
+    const who = await t.login(mobile, 'status-phone');
+    const peer = await t.login('13700006004', 'status-peer');
+    const phone = await t.connect('tcp', who);
+
+    assert.equal((await call('PUT', `/v1/users/${who.userId}/status`, { status: 1 })).status, 200);
+    const muted = await phone.sendText({ type: 0, target: peer.userId }, 'can I talk?');
+    assert.equal(muted.errorCode, 247);
+    assert.equal((await call('PUT', `/v1/users/${who.userId}/status`, { status: 0 })).status, 200);
+    assert.equal((await phone.sendText({ type: 0, target: peer.userId }, 'yes')).errorCode, 0);
+
+    assert.equal((await call('PUT', `/v1/users/${who.userId}/status`, { status: 2 })).status, 200);
+    assert.equal((await phone.closed).initiator, 'remote', 'blocking disconnects online devices');
+    const refused = await t.newClient('ws').connect({
+      host: '127.0.0.1', port: t.server.ports.ws, path: '/ws', userName: who.userId,
+      password: (await import('@fscpush/protocol')).deriveConnectPassword(who.token, { webQuirks: true }), clientId: who.clientId,
+    });
+    assert.deepEqual([refused.accepted, refused.code], [false, 'CONNECTION_REFUSED_IDENTIFIER_REJECTED']);
+    assert.equal((await t.post('/login', { mobile, code: '918273', clientId: 'again' })).json.code, 7);
+
+    assert.equal((await call('PUT', `/v1/users/${who.userId}/status`, { status: 9 })).status, 400);
+    assert.equal((await call('PUT', '/v1/users/nobody/status', { status: 1 })).status, 404);
+  });
 });

@@ -82,6 +82,16 @@ describe('1:1 and group chat across TCP and WebSocket devices', () => {
     }
     await assert.rejects(carolConn.waitForNotify(300), /no matching/);
 
+    const memberMessage = await phone.sendText({ type: GROUP, target: gid }, 'regrettable');
+    await carolConn.waitForNotify();
+    const ownerRecall = await (bob as import('@fscpush/testkit').WsImClient).requestJson('MR', { messageUid: memberMessage.messageId });
+    assert.equal(ownerRecall.ok, true, 'the group owner may recall a member\'s message');
+    assert.equal((await carolConn.waitForRecall()).messageId, memberMessage.messageId);
+    const carolRecall = await (carolConn as import('@fscpush/testkit').TcpImClient).request('MR', (await import('@fscpush/protocol')).Proto.INT64Buf.encode({ id: sent.messageId! }));
+    assert.equal(carolRecall.errorCode, 0, 'a member may recall its own group message');
+    const foreignRecall = await (carolConn as import('@fscpush/testkit').TcpImClient).request('MR', (await import('@fscpush/protocol')).Proto.INT64Buf.encode({ id: memberMessage.messageId! }));
+    assert.equal(foreignRecall.errorCode, 248, 'a plain member may not recall someone else\'s message');
+
     const dave = await t.login('13800001004', 'dave-web');
     const outsider = await t.connect('ws', dave);
     const refused = await outsider.sendText({ type: GROUP, target: gid }, 'let me in');

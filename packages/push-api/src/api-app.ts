@@ -61,6 +61,10 @@ export function createApiApp(services: ApiServices, adminSecret: string, log: Lo
 
   admin.post('/v1/users', v1(createUser));
   admin.get('/v1/users/:uid', v1((req) => getUser({ uid: String(req.params['uid']) })));
+  admin.put('/v1/users/:uid/status', v1(async (req) => {
+    await services.users.setStatus(String(req.params['uid']), Number(req.body?.status));
+    return { uid: String(req.params['uid']), status: Number(req.body?.status) };
+  }));
   admin.post('/v1/messages', v1(sendMessage));
   admin.post('/admin/user/create', legacy(createUser));
   admin.post('/admin/user/get_info', legacy((req) => {

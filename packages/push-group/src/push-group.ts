@@ -91,7 +91,7 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   await deps.registry.provide(SERVICE_NAMES.sessions, sessionService);
   await deps.registry.provide(SERVICE_NAMES.messages, messages);
   await deps.registry.provide(SERVICE_NAMES.groups, new GroupServiceImpl({ groups, users, messages, maxMembers: config['group.max.members'] }));
-  await deps.registry.provide(SERVICE_NAMES.users, new UserServiceImpl(users));
+  await deps.registry.provide(SERVICE_NAMES.users, new UserServiceImpl(users, online, publisher));
 
   const login = new LoginService({
     users,

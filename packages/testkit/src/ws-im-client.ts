@@ -29,6 +29,8 @@ export interface WsImClientOptions {
   pushBuffer?: number;
   /** Full URL instead of ws://host:port/path (e.g. wss://…). */
   url?: string;
+  /** Certificate authority to trust for wss:// (a test server's self-signed certificate). */
+  ca?: string | Buffer;
 }
 
 /** One WebSocket connection speaking the web client's JSON envelope. Not reusable after close. */
@@ -48,10 +50,13 @@ export class WsImClient implements ChatClient {
   #isClosed = false;
   #userName: string | undefined;
 
+  readonly #ca: string | Buffer | undefined;
+
   constructor(options: WsImClientOptions = {}) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.pushes = new PushStream<WsPush>(options.pushBuffer);
     this.#url = options.url;
+    this.#ca = options.ca;
     const closed = Promise.withResolvers<CloseInfo>();
     this.closed = closed.promise;
     this.#resolveClosed = closed.resolve;
@@ -71,7 +76,7 @@ export class WsImClient implements ChatClient {
     this.#userName = options.userName;
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
     const url = this.#url ?? `ws://${formatHost(options.host)}:${options.port}${options.path ?? '/'}`;
-    const ws = new WebSocket(url, { handshakeTimeout: timeoutMs });
+    const ws = new WebSocket(url, { handshakeTimeout: timeoutMs, ...(this.#ca !== undefined && { ca: this.#ca }) });
     this.#ws = ws;
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     ws.on('error', (err) => {

@@ -4,6 +4,7 @@ import {
   FscError,
   GroupMemberType,
   PersistFlag,
+  UserStatus,
   type HistoryRequest,
   type Logger,
   type MessageContentDto,
@@ -27,8 +28,6 @@ import { validateContent, validateConversation, parseSeq } from './validation.ts
 
 /** Content types that are signalling, not history: pushed to online devices only, never stored. */
 const TRANSPARENT_TYPES = new Set([ContentType.TYPING, 400, 401, 402, 403, 404, 405]);
-const USER_STATUS_MUTED = 1;
-const USER_STATUS_BLOCKED = 2;
 
 export interface MessageLimits {
   pullMaxCount: number;
@@ -64,7 +63,7 @@ export class MessageServiceImpl implements MessageService {
     const content = validateContent(req.content, this.d.limits.maxContentBytes);
     const sender = await this.d.users.byUid(req.uid);
     if (!sender) throw new FscError('NOT_EXIST', 'sender does not exist');
-    if (sender.status === USER_STATUS_MUTED || sender.status === USER_STATUS_BLOCKED) throw new FscError('FORBIDDEN_SEND');
+    if (sender.status === UserStatus.MUTED || sender.status === UserStatus.BLOCKED) throw new FscError('FORBIDDEN_SEND');
     const receivers = await this.receiversOf(req.uid, conversation, req.to);
 
     const mid = this.d.ids.nextString();

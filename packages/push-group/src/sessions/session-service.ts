@@ -1,12 +1,10 @@
 import { decryptConnectPassword, type UserTokenCodec } from '@fscpush/protocol';
-import type { ConnectRequest, ConnectResult, DisconnectRequest, Logger, SessionService } from '@fscpush/core';
+import { UserStatus, type ConnectRequest, type ConnectResult, type DisconnectRequest, type Logger, type SessionService } from '@fscpush/core';
 import type { SessionsRepo } from '../repos/sessions-repo.ts';
 import type { UsersRepo } from '../repos/users-repo.ts';
 import type { DeliveryPublisher } from '../messages/delivery-publisher.ts';
 import type { MessageWriter } from '../messages/message-writer.ts';
 import type { OnlineSessions } from './online-sessions.ts';
-
-const USER_STATUS_BLOCKED = 2;
 
 export interface SessionServiceDeps {
   users: UsersRepo;
@@ -39,7 +37,7 @@ export class SessionServiceImpl implements SessionService {
     }
     const user = await this.d.users.byUid(req.userName);
     if (!user) return { ok: false, refusal: 'CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD' };
-    if (user.status === USER_STATUS_BLOCKED) return { ok: false, refusal: 'CONNECTION_REFUSED_IDENTIFIER_REJECTED' };
+    if (user.status === UserStatus.BLOCKED) return { ok: false, refusal: 'CONNECTION_REFUSED_IDENTIFIER_REJECTED' };
     const session = await this.d.sessions.find(user.uid, req.clientId);
     if (!session) return { ok: false, refusal: 'CONNECTION_REFUSED_SESSION_NOT_EXIST' };
     if (!this.passwordMatches(req.password, session.secret, user.uid)) {

@@ -1,12 +1,18 @@
-import { FscError, type CreateUserRequest, type UserDto, type UserService } from '@fscpush/core';
+import { FscError, UserStatus, type CreateUserRequest, type UserDto, type UserService } from '@fscpush/core';
+import type { DeliveryPublisher } from '../messages/delivery-publisher.ts';
 import type { UsersRepo } from '../repos/users-repo.ts';
+import type { OnlineSessions } from '../sessions/online-sessions.ts';
 import { isValidId } from '../messages/validation.ts';
 
 export class UserServiceImpl implements UserService {
   private readonly users: UsersRepo;
+  private readonly online: OnlineSessions;
+  private readonly publisher: DeliveryPublisher;
 
-  constructor(users: UsersRepo) {
+  constructor(users: UsersRepo, online: OnlineSessions, publisher: DeliveryPublisher) {
     this.users = users;
+    this.online = online;
+    this.publisher = publisher;
   }
 
   async create(req: CreateUserRequest): Promise<UserDto> {
@@ -29,5 +35,14 @@ export class UserServiceImpl implements UserService {
   async getMany(uids: string[]): Promise<UserDto[]> {
     if (!Array.isArray(uids)) throw new FscError('INVALID_DATA', 'user ids expected');
     return this.users.many([...new Set(uids.filter(isValidId))].slice(0, 500));
+  }
+
+  async setStatus(uid: string, status: number): Promise<void> {
+    if (!Object.values(UserStatus).includes(status as never)) throw new FscError('INVALID_DATA', 'status must be 0 (normal), 1 (muted) or 2 (blocked)');
+    if (!isValidId(uid) || !(await this.users.byUid(uid))) throw new FscError('NOT_EXIST', 'user does not exist');
+    await this.users.setStatus(uid, status);
+    if (status === UserStatus.BLOCKED) {
+      for (const [clientId, session] of Object.entries(await this.online.of(uid))) await this.publisher.kick(uid, clientId, session);
+    }
   }
 }
