@@ -164,7 +164,7 @@ describe('1:1 and group chat across TCP and WebSocket devices', () => {
     assert.equal(bad.content, '');
     const sqlish = await web.sendText({ type: PRIVATE, target: "x' OR '1'='1" }, 'hi');
     assert.equal(sqlish.ok, false);
-    const unknownSub = await phone.request(36 as never, Buffer.alloc(0));
+    const unknownSub = await phone.request(120 as never, Buffer.alloc(0));
     assert.equal(unknownSub.errorCode, 254, 'unknown sub-signal: NOT_IMPLEMENTED');
   });
 });

@@ -57,6 +57,25 @@ export const SubSignal = {
   GD: 33,
   GMURL: 34,
   FALS: 35,
+  // fscpush extensions (appended; FShareChat clients never send them): FShareChat's own gaps.
+  /** delete a friend {targetUid} */
+  FDL: 36,
+  /** blacklist update {targetUid, status: 1 add | 0 remove} */
+  BLU: 37,
+  /** transfer group ownership {groupId, newOwner} */
+  GTG: 38,
+  /** set my alias in a group {groupId, alias} */
+  GMA: 39,
+  /** set or unset group managers {groupId, memberIds, isManager} */
+  GSM: 40,
+  /** delivery/read receipt from a client {conversation, messageUid/readTo, type} */
+  MRN: 41,
+  /** receipt push to the sender's devices */
+  MRP: 42,
+  /** message search in the user's own conversations {keyword, conversation?, page} */
+  MSR: 43,
+  /** unread counts per conversation */
+  CUC: 44,
 } as const;
 
 export type SubSignalName = keyof typeof SubSignal;

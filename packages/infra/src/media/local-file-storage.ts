@@ -1,8 +1,10 @@
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { FscError } from '@fscpush/core';
 import { isSafeBucketName, isSafeObjectKey, type ObjectStorage } from './index.ts';
+
+const MAX_FILE_NAME_BYTES = 255;
 
 /** Embedded storage: one directory per bucket under `root`; writes go to a temp file then rename. */
 export class LocalFileStorage implements ObjectStorage {
@@ -18,7 +20,8 @@ export class LocalFileStorage implements ObjectStorage {
 
   async put(bucket: string, key: string, data: Uint8Array): Promise<void> {
     const path = this.pathOf(bucket, key);
-    const tmp = `${path}.${randomUUID()}.tmp`;
+    // Not derived from the key: key + suffix could exceed the file-name limit. A leading dot never collides with a valid key.
+    const tmp = join(dirname(path), `.${randomUUID()}.tmp`);
     await writeFile(tmp, data);
     await rename(tmp, path);
   }
@@ -40,7 +43,10 @@ export class LocalFileStorage implements ObjectStorage {
   }
 
   private pathOf(bucket: string, key: string): string {
-    if (!isSafeObjectKey(key)) throw new FscError('INVALID_DATA', `invalid object key ${JSON.stringify(key)}`);
+    // A file name holds at most 255 bytes; a key of 255 CJK characters is 765.
+    if (!isSafeObjectKey(key) || Buffer.byteLength(key) > MAX_FILE_NAME_BYTES) {
+      throw new FscError('INVALID_DATA', `invalid object key ${JSON.stringify(key)}`);
+    }
     return join(this.bucketDir(bucket), key);
   }
 }

@@ -4,7 +4,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { FscError } from '@fscpush/core';
-import { migrationsFor } from './migrations.ts';
+import { migrationsFor } from './migrations/index.ts';
 import type { Schema } from './schema.ts';
 import type { Store } from './index.ts';
 

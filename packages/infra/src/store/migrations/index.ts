@@ -1,0 +1,25 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { StoreDialect } from '../index.ts';
+import * as core from './0001-core.ts';
+
+/** Dialect-specific column types a migration may need. */
+export interface MigrationContext {
+  dialect: StoreDialect;
+  /** up to 16 MB of text (MySQL mediumtext; SQLite text) */
+  longText: RawBuilder<unknown>;
+}
+
+type Step = { up(db: Kysely<any>, ctx: MigrationContext): Promise<void> };
+
+/** Applied in name order at start. Never edit a released migration: add the next file and list it here. */
+const STEPS: Record<string, Step> = {
+  '0001_core': core,
+};
+
+export function migrationsFor(dialect: StoreDialect): MigrationProvider {
+  const ctx: MigrationContext = { dialect, longText: dialect === 'mysql' ? sql`mediumtext` : sql`text` };
+  const migrations: Record<string, Migration> = {};
+  for (const [name, step] of Object.entries(STEPS)) migrations[name] = { up: (db) => step.up(db, ctx) };
+  return { getMigrations: async () => migrations };
+}
