@@ -10,3 +10,4 @@ export * from './contracts/groups.ts';
 export * from './contracts/users.ts';
 export * from './contracts/delivery.ts';
 export * from './net/listen.ts';
+export * from './contracts/friends.ts';

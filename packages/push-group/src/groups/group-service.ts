@@ -66,4 +66,14 @@ export class GroupServiceImpl implements GroupService {
     if (!active.has(req.uid)) return [];
     return this.d.groups.membersSince(req.gid, Number(req.since) || 0);
   }
+
+  // PENDING(groups): replaced by the group management work.
+  async addMembers(): Promise<void> { throw new FscError('NOT_IMPLEMENTED'); }
+  async kickMembers(): Promise<void> { throw new FscError('NOT_IMPLEMENTED'); }
+  async quit(): Promise<void> { throw new FscError('NOT_IMPLEMENTED'); }
+  async dismiss(): Promise<void> { throw new FscError('NOT_IMPLEMENTED'); }
+  async modify(): Promise<void> { throw new FscError('NOT_IMPLEMENTED'); }
+  async transfer(): Promise<void> { throw new FscError('NOT_IMPLEMENTED'); }
+  async setAlias(): Promise<void> { throw new FscError('NOT_IMPLEMENTED'); }
+  async setManagers(): Promise<void> { throw new FscError('NOT_IMPLEMENTED'); }
 }

@@ -45,4 +45,9 @@ export class UserServiceImpl implements UserService {
       for (const [clientId, session] of Object.entries(await this.online.of(uid))) await this.publisher.kick(uid, clientId, session);
     }
   }
+
+  // PENDING(users): replaced by the user profile work.
+  async modify(): Promise<UserDto> { throw new FscError('NOT_IMPLEMENTED'); }
+  async search(): Promise<UserDto[]> { throw new FscError('NOT_IMPLEMENTED'); }
+  async update(): Promise<UserDto> { throw new FscError('NOT_IMPLEMENTED'); }
 }
