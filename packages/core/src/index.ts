@@ -11,3 +11,4 @@ export * from './contracts/users.ts';
 export * from './contracts/delivery.ts';
 export * from './net/listen.ts';
 export * from './contracts/friends.ts';
+export * from './contracts/receipts.ts';

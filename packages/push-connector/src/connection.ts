@@ -49,6 +49,8 @@ export abstract class Connection {
   abstract writeNotify(head: string): void;
   abstract writeRecallNotify(messageId: string, fromUser: string): void;
   abstract writeTransparent(message: MessageDto): void;
+  /** MRP: `reader` has received (kind 0) or read (kind 1) the private conversation up to messageId */
+  abstract writeReceipt(kind: number, reader: string, messageId: string): void;
   /** closes the socket; must lead to onClosed() exactly once */
   protected abstract terminate(reason: string): void;
 

@@ -30,6 +30,9 @@ function apply(event: DeliveryEvent, table: ConnectionTable): void {
     case 'rmn':
       for (const ref of event.to) table.find(ref.u, ref.c)?.writeRecallNotify(event.mid, event.from);
       return;
+    case 'mrp':
+      for (const ref of event.to) table.find(ref.u, ref.c)?.writeReceipt(event.k, event.r, event.mid);
+      return;
     case 'tx':
       for (const ref of event.to) table.find(ref.u, ref.c)?.writeTransparent(event.msg);
       return;

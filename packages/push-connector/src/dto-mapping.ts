@@ -41,3 +41,8 @@ export function messageToProto(dto: MessageDto): Message {
     to: dto.to ?? [],
   };
 }
+
+/** MRP push content (fscpush extension, JSON on both transports): the conversation as the sender sees it. */
+export function receiptPush(kind: number, reader: string, messageId: string) {
+  return { type: kind, conversationType: 0, target: reader, line: 0, messageUid: messageId };
+}

@@ -2,7 +2,7 @@ import { createServer as createTcpServer, type Server as TcpServer } from 'node:
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { WebSocketServer } from 'ws';
-import { SERVICE_NAMES, boundPort, listen, type ConfigValues, type GroupService, type Logger, type MessageService, type SessionService, type TlsMaterial, type UserService } from '@fscpush/core';
+import { SERVICE_NAMES, boundPort, listen, type ConfigValues, type GroupService, type Logger, type MessageService, type ReceiptService, type SearchService, type SessionService, type TlsMaterial, type UserService } from '@fscpush/core';
 import type { MessageBus, ServiceRegistry, Subscription } from '@fscpush/infra';
 import type { Connection, ConnectionHost } from './connection.ts';
 import { ConnectionTable } from './connection-table.ts';
@@ -40,6 +40,8 @@ export async function startPushConnector(deps: PushConnectorDeps): Promise<PushC
     messages: deps.registry.consume<MessageService>(SERVICE_NAMES.messages, { idempotent: ['pull', 'history'] }),
     groups: deps.registry.consume<GroupService>(SERVICE_NAMES.groups, { idempotent: ['info', 'members'] }),
     users: deps.registry.consume<UserService>(SERVICE_NAMES.users, { idempotent: ['get', 'getMany'] }),
+    receipts: deps.registry.consume<ReceiptService>(SERVICE_NAMES.receipts, { idempotent: ['markRead', 'counts', 'unread'] }),
+    search: deps.registry.consume<SearchService>(SERVICE_NAMES.search, { idempotent: ['search'] }),
   };
   const table = new ConnectionTable();
   const host: ConnectionHost = {

@@ -1,4 +1,4 @@
-import type { GroupService, MessageService, SessionService, UserService } from '@fscpush/core';
+import type { GroupService, MessageService, ReceiptService, SearchService, SessionService, UserService } from '@fscpush/core';
 
 /** The push-group services a connector calls, whatever registry provides them. */
 export interface ConnectorServices {
@@ -6,4 +6,6 @@ export interface ConnectorServices {
   messages: MessageService;
   groups: GroupService;
   users: UserService;
+  receipts: ReceiptService;
+  search: SearchService;
 }

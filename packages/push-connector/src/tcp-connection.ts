@@ -15,7 +15,7 @@ import {
 } from '@fscpush/protocol';
 import { Connection, type ConnectionHost, type PublishOutcome } from './connection.ts';
 import type { RequestContext } from './handlers/index.ts';
-import { messageToProto } from './dto-mapping.ts';
+import { messageToProto, receiptPush } from './dto-mapping.ts';
 
 const PING_GRACE_MS = 60_000;
 const MAX_PING_INTERVAL_MS = 30 * 60_000;
@@ -119,6 +119,11 @@ export class TcpConnection extends Connection {
   writeTransparent(message: MessageDto): void {
     const body = pubAckParts(0, Proto.PullMessageResult.encode({ message: [messageToProto(message)], current: '0', head: '0' }));
     this.write(encodeFrame({ signal: Signal.PUB_ACK, subSignal: SubSignal.MP, messageId: 0, body }));
+  }
+
+  writeReceipt(kind: number, reader: string, messageId: string): void {
+    const body = Buffer.from(JSON.stringify(receiptPush(kind, reader, messageId)));
+    this.write(encodeFrame({ signal: Signal.PUBLISH, subSignal: SubSignal.MRP, messageId: 0, body }));
   }
 
   protected terminate(): void {

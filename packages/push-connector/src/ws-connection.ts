@@ -15,7 +15,7 @@ import {
 } from '@fscpush/protocol';
 import { Connection, type ConnectionHost, type PublishOutcome } from './connection.ts';
 import type { RequestContext } from './handlers/index.ts';
-import { messageToProto } from './dto-mapping.ts';
+import { messageToProto, receiptPush } from './dto-mapping.ts';
 
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
@@ -108,6 +108,10 @@ export class WsConnection extends Connection {
   writeTransparent(message: MessageDto): void {
     const item = messageToWebJson(messageToProto(message), this.uid);
     this.send({ signal: Signal.PUB_ACK, subSignal: SubSignal.MP, content: { current: '0', head: '0', messageCount: 1, messageResponseList: [item] } });
+  }
+
+  writeReceipt(kind: number, reader: string, messageId: string): void {
+    this.send({ signal: Signal.PUBLISH, subSignal: SubSignal.MRP, content: receiptPush(kind, reader, messageId) });
   }
 
   protected terminate(reason: string): void {

@@ -29,6 +29,9 @@ import { UsersRepo } from './repos/users-repo.ts';
 import { OnlineSessions } from './sessions/online-sessions.ts';
 import { SessionServiceImpl } from './sessions/session-service.ts';
 import { UserServiceImpl } from './users/user-service.ts';
+import { PositionsRepo } from './repos/positions-repo.ts';
+import { ReceiptServiceImpl } from './receipts/receipt-service.ts';
+import { SearchServiceImpl } from './search/search-service.ts';
 
 export interface PushGroupDeps {
   config: ConfigValues;
@@ -63,6 +66,7 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const publisher = new DeliveryPublisher(deps.bus, online, log);
   const writer = new MessageWriter(store.db, messagesRepo, log);
 
+  const receipts = new ReceiptServiceImpl({ positions: new PositionsRepo(store.db), messages: messagesRepo, groups, publisher });
   const messages = new MessageServiceImpl({
     users,
     groups,
@@ -77,6 +81,7 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
       maxContentBytes: config['message.max.content.bytes'],
     },
     log,
+    onPulled: (uid, pulled) => receipts.markDelivered(uid, pulled),
   });
   const sessionService = new SessionServiceImpl({
     users,
@@ -90,6 +95,8 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   });
   await deps.registry.provide(SERVICE_NAMES.sessions, sessionService);
   await deps.registry.provide(SERVICE_NAMES.messages, messages);
+  await deps.registry.provide(SERVICE_NAMES.receipts, receipts);
+  await deps.registry.provide(SERVICE_NAMES.search, new SearchServiceImpl(messagesRepo));
   await deps.registry.provide(SERVICE_NAMES.groups, new GroupServiceImpl({ groups, users, messages, maxMembers: config['group.max.members'] }));
   await deps.registry.provide(SERVICE_NAMES.users, new UserServiceImpl(users, online, publisher));
 

@@ -10,6 +10,8 @@ export type DeliveryEvent =
   /** new messages up to seq `h` in user u's inbox */
   | { t: 'mn'; to: (SessionRef & { h: string })[] }
   | { t: 'rmn'; to: SessionRef[]; mid: string; from: string }
+  /** receipt for the sender: reader r has received (k 0) or read (k 1) up to message mid */
+  | { t: 'mrp'; to: SessionRef[]; k: number; r: string; mid: string }
   /** transparent message, pushed to online sessions only */
   | { t: 'tx'; to: SessionRef[]; msg: MessageDto }
   /** close the connection registered under connToken k (a newer connection took its client id) */
@@ -24,4 +26,6 @@ export const SERVICE_NAMES = {
   messages: 'com.comsince.github.MessageService',
   groups: 'fscpush.GroupService',
   users: 'fscpush.UserService',
+  receipts: 'fscpush.ReceiptService',
+  search: 'fscpush.SearchService',
 } as const;

@@ -93,6 +93,13 @@ export interface FriendTable {
   updated_at: Int64;
 }
 
+export interface PositionTable {
+  uid: string;
+  conv_key: string;
+  mid: Int64;
+  updated_at: Int64;
+}
+
 export interface KvTable {
   k: string;
   v: string;
@@ -107,6 +114,8 @@ export interface Schema {
   group_members: GroupMemberTable;
   friends: FriendTable;
   kv: KvTable;
+  delivered_positions: PositionTable;
+  read_positions: PositionTable;
 }
 
 export type { Generated };

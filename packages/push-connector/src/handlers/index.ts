@@ -3,6 +3,7 @@ import type { PublishHandler } from './handler.ts';
 import { loadRemoteMessages, pullMessages, recallMessage, sendMessage } from './message-handlers.ts';
 import { createGroup, groupInfo, groupMembers } from './group-handlers.ts';
 import { userInfo } from './user-handlers.ts';
+import { conversationUnread, messageReceipt, searchMessages } from './receipt-handlers.ts';
 
 export type { PublishHandler, RequestContext, PullState } from './handler.ts';
 
@@ -16,4 +17,7 @@ export const PUBLISH_HANDLERS: ReadonlyMap<number, PublishHandler<unknown, unkno
   [SubSignal.GPGI, groupInfo],
   [SubSignal.GPGM, groupMembers],
   [SubSignal.UPUI, userInfo],
+  [SubSignal.MRN, messageReceipt],
+  [SubSignal.MSR, searchMessages],
+  [SubSignal.CUC, conversationUnread],
 ]);

@@ -39,6 +39,12 @@ export class DeliveryPublisher {
     await this.publish(byNode, (to) => ({ t: 'tx', to, msg }));
   }
 
+  /** A receipt to every device of the message's sender. */
+  async pushReceipt(sender: string, receipt: { kind: number; reader: string; messageId: string }): Promise<void> {
+    const byNode = await this.sessionsByNode([sender], { u: '', c: '' });
+    await this.publish(byNode, (to) => ({ t: 'mrp', to, k: receipt.kind, r: receipt.reader, mid: receipt.messageId }));
+  }
+
   async kick(uid: string, clientId: string, session: OnlineSession): Promise<void> {
     await this.publishTo(session.node, { t: 'kick', u: uid, c: clientId, k: session.connToken });
   }

@@ -45,6 +45,8 @@ export interface MessageServiceDeps {
   ids: MessageIdGenerator;
   limits: MessageLimits;
   log: Logger;
+  /** told what each pull returned, to record delivery receipts */
+  onPulled?: (uid: string, messages: MessageDto[]) => Promise<void>;
 }
 
 export function isTransparent(content: MessageContentDto): boolean {
@@ -116,6 +118,9 @@ export class MessageServiceImpl implements MessageService {
       current = entry.seq;
     }
     const head = (await this.d.writer.head(req.uid)).toString();
+    if (messages.length > 0 && this.d.onPulled) {
+      this.d.onPulled(req.uid, messages).catch((err: unknown) => this.d.log.warn({ err }, 'delivery receipts not recorded'));
+    }
     return { messages, current, head };
   }
 

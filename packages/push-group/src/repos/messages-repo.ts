@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { MessageContentDto, MessageDto } from '@fscpush/core';
 import type { Schema } from '@fscpush/infra/store';
 import { toMessageDto } from './rows.ts';
@@ -50,6 +50,34 @@ export class MessagesRepo {
       for (const row of rows) heads.set(row.uid, BigInt(row.head as string | number | bigint));
     }
     return heads;
+  }
+
+  /** The newest `limit` inbox entries, oldest first. */
+  async recentInbox(uid: string, limit: number): Promise<InboxEntry[]> {
+    const rows = await this.db
+      .selectFrom('inbox')
+      .innerJoin('messages', 'messages.mid', 'inbox.mid')
+      .select(['inbox.seq', ...MESSAGE_COLUMNS])
+      .where('inbox.uid', '=', uid)
+      .orderBy('inbox.seq', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.reverse().map((row) => ({ seq: String(row.seq), fromClient: row.from_client, message: toMessageDto(row) }));
+  }
+
+  /** Inbox messages whose searchable text contains `keyword` (matched literally), newest first. */
+  async search(uid: string, keyword: string, convKey: string | undefined, offset: number, limit: number): Promise<MessageDto[]> {
+    // '!' escapes LIKE wildcards: it means the same in SQLite and MySQL string literals (a backslash does not)
+    const pattern = `%${keyword.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+    let query = this.db
+      .selectFrom('inbox')
+      .innerJoin('messages', 'messages.mid', 'inbox.mid')
+      .select([...MESSAGE_COLUMNS])
+      .where('inbox.uid', '=', uid)
+      .where(sql<boolean>`messages.searchable like ${pattern} escape '!'`);
+    if (convKey !== undefined) query = query.where('messages.conv_key', '=', convKey);
+    const rows = await query.orderBy('inbox.seq', 'desc').offset(offset).limit(limit).execute();
+    return rows.map(toMessageDto);
   }
 
   async byId(mid: string): Promise<(MessageDto & { convKey: string }) | undefined> {

@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { StoreDialect } from '../index.ts';
 import * as core from './0001-core.ts';
+import * as receipts from './0005-receipts.ts';
 
 /** Dialect-specific column types a migration may need. */
 export interface MigrationContext {
@@ -15,6 +16,7 @@ type Step = { up(db: Kysely<any>, ctx: MigrationContext): Promise<void> };
 /** Applied in name order at start. Never edit a released migration: add the next file and list it here. */
 const STEPS: Record<string, Step> = {
   '0001_core': core,
+  '0005_receipts': receipts,
 };
 
 export function migrationsFor(dialect: StoreDialect): MigrationProvider {
