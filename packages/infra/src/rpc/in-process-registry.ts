@@ -49,6 +49,11 @@ export class InProcessRegistry implements ServiceRegistry {
     return this.services.has(service) ? [this.options.nodeId] : [];
   }
 
+  watchProviders(service: string, listener: (nodes: string[]) => void): () => void {
+    listener(this.providers(service));
+    return () => {};
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.services.clear();

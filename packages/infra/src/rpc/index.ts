@@ -24,5 +24,18 @@ export interface ServiceRegistry {
   consume<T extends object>(service: string, options?: ConsumeOptions): T;
   /** Providers currently known for a service (node ids), for health and tests. */
   providers(service: string): string[];
+  /**
+   * Calls `listener` with the current provider node ids of `service` and again on every change
+   * (e.g. push-group learns that a connector died and purges its sessions). Returns an unsubscribe.
+   */
+  watchProviders(service: string, listener: (nodes: string[]) => void): () => void;
   close(): Promise<void>;
+}
+
+/**
+ * Numeric node ids 0–1023 (message-id node bits). The same `instanceKey` (kept in the instance's data
+ * dir) gets the same id across restarts; two live instances never share one.
+ */
+export interface NodeIdAllocator {
+  allocate(instanceKey: string): Promise<number>;
 }
