@@ -21,6 +21,7 @@ import { VerificationCodes } from './login/verification-codes.ts';
 import { DeliveryPublisher } from './messages/delivery-publisher.ts';
 import { MessageServiceImpl } from './messages/message-service.ts';
 import { MessageWriter } from './messages/message-writer.ts';
+import { InboxHeads } from './messages/inbox-heads.ts';
 import { FriendsRepo } from './repos/friends-repo.ts';
 import { GroupsRepo } from './repos/groups-repo.ts';
 import { MessagesRepo } from './repos/messages-repo.ts';
@@ -64,7 +65,7 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const tokens = new UserTokenCodec(await installSecret(store.db, 'user-token-key', 32));
   const online = new OnlineSessions(deps.grid);
   const publisher = new DeliveryPublisher(deps.bus, online, log);
-  const writer = new MessageWriter(store.db, messagesRepo, log);
+  const writer = new MessageWriter(store.db, new InboxHeads(store.db, store.dialect), log);
 
   const receipts = new ReceiptServiceImpl({ positions: new PositionsRepo(store.db), messages: messagesRepo, groups, publisher });
   const messages = new MessageServiceImpl({

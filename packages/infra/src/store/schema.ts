@@ -60,6 +60,11 @@ export interface InboxTable {
   mid: Int64;
 }
 
+export interface InboxHeadTable {
+  uid: string;
+  seq: Int64;
+}
+
 export interface GroupTable {
   gid: string;
   name: string;
@@ -110,6 +115,7 @@ export interface Schema {
   user_sessions: UserSessionTable;
   messages: MessageTable;
   inbox: InboxTable;
+  inbox_heads: InboxHeadTable;
   groups: GroupTable;
   group_members: GroupMemberTable;
   friends: FriendTable;

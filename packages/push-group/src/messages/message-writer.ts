@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { FscError, type Logger } from '@fscpush/core';
 import type { Schema } from '@fscpush/infra/store';
-import type { MessagesRepo } from '../repos/messages-repo.ts';
+import type { InboxHeads } from './inbox-heads.ts';
 
 export interface StoredMessage {
   mid: string;
@@ -27,26 +27,26 @@ interface Job {
 
 const MAX_JOBS_PER_BATCH = 256;
 const INSERT_CHUNK = 500;
-const HEAD_CACHE_LIMIT = 200_000;
+const MAX_ATTEMPTS = 3;
 
 /**
  * The only writer of messages and inboxes. Sends queued in the same moment are committed together in
- * one transaction (group commit). Sequence numbers are allocated inside the writer, in commit order, so a
- * reader never sees seq n+1 committed before seq n — a pull cursor can't skip a message.
+ * one transaction (group commit). Sequence numbers are allocated inside that transaction from the locked
+ * inbox heads, so a reader never sees seq n+1 committed before seq n — a pull cursor can't skip a
+ * message — even with several push-group processes writing to one database.
  */
 export class MessageWriter {
   private readonly db: Kysely<Schema>;
-  private readonly repo: MessagesRepo;
+  private readonly heads: InboxHeads;
   private readonly log: Logger;
-  private readonly heads = new Map<string, bigint>();
   private queue: Job[] = [];
   private running = false;
   private idle: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(db: Kysely<Schema>, repo: MessagesRepo, log: Logger) {
+  constructor(db: Kysely<Schema>, heads: InboxHeads, log: Logger) {
     this.db = db;
-    this.repo = repo;
+    this.heads = heads;
     this.log = log;
   }
 
@@ -63,8 +63,8 @@ export class MessageWriter {
   }
 
   /** The user's newest committed seq. */
-  async head(uid: string): Promise<bigint> {
-    return this.heads.get(uid) ?? (await this.repo.headOf(uid));
+  head(uid: string): Promise<bigint> {
+    return this.heads.of(uid);
   }
 
   /** Stops taking writes and waits for queued ones to commit. */
@@ -77,63 +77,58 @@ export class MessageWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_JOBS_PER_BATCH);
       try {
-        await this.commit(batch);
+        await this.commitWithRetry(batch);
       } catch (err) {
-        this.log.error({ err }, 'message batch failed; heads reloaded from the store');
-        for (const job of batch) for (const uid of job.receivers) this.heads.delete(uid);
+        this.log.error({ err }, 'message batch failed');
         for (const job of batch) job.reject(new FscError('SERVER_ERROR', undefined, undefined, { cause: err }));
       }
     }
     this.running = false;
   }
 
-  private async commit(batch: Job[]): Promise<void> {
-    const allocated = await this.headsFor(batch);
-    const inboxRows: { uid: string; seq: string; mid: string }[] = [];
-    const results: Map<string, string>[] = [];
-    for (const job of batch) {
-      const seqs = new Map<string, string>();
-      for (const uid of job.receivers) {
-        const seq = allocated.get(uid)! + 1n;
-        allocated.set(uid, seq);
-        seqs.set(uid, seq.toString());
-        inboxRows.push({ uid, seq: seq.toString(), mid: job.message.mid });
+  /** Lock waits between writers can end in a deadlock or a duplicate seq on MySQL; the batch is then redone. */
+  private async commitWithRetry(batch: Job[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.commit(batch);
+        return;
+      } catch (err) {
+        if (attempt >= MAX_ATTEMPTS || !isTransientConflict(err)) throw err;
+        this.log.warn({ attempt }, 'message batch conflicted with another writer; retrying');
       }
-      results.push(seqs);
     }
-    await this.db.transaction().execute(async (trx) => {
+  }
+
+  private async commit(batch: Job[]): Promise<void> {
+    const receivers = [...new Set(batch.flatMap((job) => job.receivers))];
+    const results = await this.db.transaction().execute(async (trx) => {
+      const heads = await this.heads.lock(trx, receivers);
+      const inboxRows: { uid: string; seq: string; mid: string }[] = [];
+      const perJob: Map<string, string>[] = [];
+      for (const job of batch) {
+        const seqs = new Map<string, string>();
+        for (const uid of job.receivers) {
+          const seq = heads.get(uid)! + 1n;
+          heads.set(uid, seq);
+          seqs.set(uid, seq.toString());
+          inboxRows.push({ uid, seq: seq.toString(), mid: job.message.mid });
+        }
+        perJob.push(seqs);
+      }
       await trx.insertInto('messages').values(batch.map((job) => toRow(job.message))).execute();
       for (let i = 0; i < inboxRows.length; i += INSERT_CHUNK) {
         await trx.insertInto('inbox').values(inboxRows.slice(i, i + INSERT_CHUNK)).execute();
       }
+      await this.heads.store(trx, heads);
+      return perJob;
     });
-    for (const [uid, seq] of allocated) this.setHead(uid, seq);
     batch.forEach((job, i) => job.resolve(results[i]!));
   }
+}
 
-  private async headsFor(batch: Job[]): Promise<Map<string, bigint>> {
-    const heads = new Map<string, bigint>();
-    const missing: string[] = [];
-    for (const job of batch) {
-      for (const uid of job.receivers) {
-        if (heads.has(uid)) continue;
-        const cached = this.heads.get(uid);
-        if (cached === undefined) missing.push(uid);
-        heads.set(uid, cached ?? 0n);
-      }
-    }
-    for (const [uid, head] of await this.repo.headsOf(missing)) heads.set(uid, head);
-    return heads;
-  }
-
-  private setHead(uid: string, seq: bigint): void {
-    this.heads.delete(uid);
-    this.heads.set(uid, seq);
-    if (this.heads.size > HEAD_CACHE_LIMIT) {
-      const oldest = this.heads.keys().next().value;
-      if (oldest !== undefined) this.heads.delete(oldest);
-    }
-  }
+function isTransientConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown; errno?: unknown }).code;
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'ER_DUP_ENTRY';
 }
 
 function toRow(m: StoredMessage) {

@@ -32,26 +32,6 @@ export class MessagesRepo {
     return rows.map((row) => ({ seq: String(row.seq), fromClient: row.from_client, message: toMessageDto(row) }));
   }
 
-  async headOf(uid: string): Promise<bigint> {
-    const row = await this.db.selectFrom('inbox').select((eb) => eb.fn.max('seq').as('head')).where('uid', '=', uid).executeTakeFirst();
-    return row?.head == null ? 0n : BigInt(row.head as string | number | bigint);
-  }
-
-  /** Newest seq of each user that has an inbox; users absent from the result have none. */
-  async headsOf(uids: string[]): Promise<Map<string, bigint>> {
-    const heads = new Map<string, bigint>();
-    for (let i = 0; i < uids.length; i += 500) {
-      const rows = await this.db
-        .selectFrom('inbox')
-        .select((eb) => ['uid', eb.fn.max('seq').as('head')])
-        .where('uid', 'in', uids.slice(i, i + 500))
-        .groupBy('uid')
-        .execute();
-      for (const row of rows) heads.set(row.uid, BigInt(row.head as string | number | bigint));
-    }
-    return heads;
-  }
-
   /** The newest `limit` inbox entries, oldest first. */
   async recentInbox(uid: string, limit: number): Promise<InboxEntry[]> {
     const rows = await this.db

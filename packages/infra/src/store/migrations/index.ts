@@ -3,6 +3,7 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { StoreDialect } from '../index.ts';
 import * as core from './0001-core.ts';
 import * as receipts from './0005-receipts.ts';
+import * as inboxHeads from './0007-inbox-heads.ts';
 
 /** Dialect-specific column types a migration may need. */
 export interface MigrationContext {
@@ -17,6 +18,7 @@ type Step = { up(db: Kysely<any>, ctx: MigrationContext): Promise<void> };
 const STEPS: Record<string, Step> = {
   '0001_core': core,
   '0005_receipts': receipts,
+  '0007_inbox_heads': inboxHeads,
 };
 
 export function migrationsFor(dialect: StoreDialect): MigrationProvider {
