@@ -21,6 +21,10 @@ export const ERROR_TABLE = {
   RPC_TIMEOUT: { protocolCode: 4, httpStatus: 504, retriable: true, message: 'remote call timed out' },
   RPC_NO_PROVIDER: { protocolCode: 4, httpStatus: 503, retriable: true, message: 'no provider for service' },
   SHUTTING_DOWN: { protocolCode: 4, httpStatus: 503, retriable: true, message: 'server is shutting down' },
+  REGISTRY_UNAVAILABLE: { protocolCode: 4, httpStatus: 503, retriable: true, message: 'service registry unavailable' },
+  BUS_UNAVAILABLE: { protocolCode: 4, httpStatus: 503, retriable: true, message: 'message bus unavailable' },
+  NODE_ID_CONFLICT: { protocolCode: 4, httpStatus: 500, retriable: false, message: 'node id held by another live instance' },
+  NODE_ID_EXHAUSTED: { protocolCode: 4, httpStatus: 500, retriable: false, message: 'no free node id' },
   CONFIG_INVALID: { protocolCode: 4, httpStatus: 500, retriable: false, message: 'invalid configuration' },
 } as const;
 

@@ -4,3 +4,4 @@ export { InProcessBus } from './bus/in-process-bus.ts';
 export { MemoryGrid } from './grid/memory-grid.ts';
 export { openSqliteStore } from './store/sqlite-store.ts';
 export { LocalFileStorage } from './media/local-file-storage.ts';
+export { createLocalMediaListener } from './media/local-media-listener.ts';

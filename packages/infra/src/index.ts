@@ -3,5 +3,5 @@ export type * from './rpc/index.ts';
 export type * from './bus/index.ts';
 export type * from './grid/index.ts';
 export type * from './store/index.ts';
-export { isSafeObjectKey, isSafeBucketName } from './media/index.ts';
-export type { ObjectStorage } from './media/index.ts';
+export { isSafeObjectKey, isSafeBucketName, isStorableObjectKey, MAX_OBJECT_KEY_BYTES } from './media/index.ts';
+export type { ObjectStorage, UploadLimits } from './media/index.ts';

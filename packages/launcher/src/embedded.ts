@@ -2,10 +2,11 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FscError, ShutdownSequence, createLogger, loadConfig, loadTls, type ConfigSource, type ConfigValues, type Logger } from '@fscpush/core';
-import { InProcessBus, InProcessRegistry, LocalFileStorage, MemoryGrid, openSqliteStore } from '@fscpush/infra/embedded';
+import { InProcessBus, InProcessRegistry, MemoryGrid, openSqliteStore } from '@fscpush/infra/embedded';
 import { startPushApi } from '@fscpush/push-api';
 import { startPushConnector, type PushConnector } from '@fscpush/push-connector';
 import { startPushGroup } from '@fscpush/push-group';
+import { startEmbeddedMedia } from './embedded-media.ts';
 
 export interface EmbeddedOptions extends ConfigSource {
   /** JSON-copy values across the in-process registry, as the network would (tests) */
@@ -15,7 +16,7 @@ export interface EmbeddedOptions extends ConfigSource {
 
 export interface EmbeddedServer {
   readonly config: ConfigValues;
-  readonly ports: { tcp: number; ws: number; login: number; api: number };
+  readonly ports: { tcp: number; ws: number; login: number; api: number; media: number };
   readonly adminSecret: string;
   readonly dataDir: string;
   readonly connector: PushConnector;
@@ -43,7 +44,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   try {
     const store = await openSqliteStore(join(dataDir, 'fscpush.sqlite'));
     shutdown.add('store', () => store.close());
-    const media = new LocalFileStorage(join(dataDir, 'media'));
+    const media = await startEmbeddedMedia(config, dataDir, httpTls, log.child({ svc: 'media' }));
     shutdown.add('media', () => media.close());
     const grid = new MemoryGrid();
     shutdown.add('grid', () => grid.close());
@@ -54,16 +55,16 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
 
     const group = await startPushGroup({ config, nodeId, registry, bus, grid, store, log: log.child({ svc: 'push-group' }), ...(httpTls && { tls: httpTls }) });
     shutdown.add('push-group', () => group.close());
-    const connector = await startPushConnector({ config, node: EMBEDDED_NODE, registry, bus, log: log.child({ svc: 'push-connector' }), ...(wsTls && { wsTls }) });
+    const connector = await startPushConnector({ config, node: EMBEDDED_NODE, registry, bus, log: log.child({ svc: 'push-connector' }), storage: media.storage, ...(wsTls && { wsTls }) });
     shutdown.add('push-connector', () => connector.close());
     const adminSecret = config['im.admin_secret'] !== '' ? config['im.admin_secret'] : installAdminSecret(dataDir, log);
-    const api = await startPushApi({ config, registry, adminSecret, log: log.child({ svc: 'push-api' }), ...(httpTls && { tls: httpTls }) });
+    const api = await startPushApi({ config, registry, store, grid, adminSecret, log: log.child({ svc: 'push-api' }), ...(httpTls && { tls: httpTls }) });
     shutdown.add('push-api', () => api.close());
 
-    log.info({ dataDir, tcp: connector.tcpPort, ws: connector.wsPort, login: group.httpPort, api: api.port }, 'fscpush embedded server started');
+    log.info({ dataDir, tcp: connector.tcpPort, ws: connector.wsPort, login: group.httpPort, api: api.port, media: media.port }, 'fscpush embedded server started');
     return {
       config,
-      ports: { tcp: connector.tcpPort, ws: connector.wsPort, login: group.httpPort, api: api.port },
+      ports: { tcp: connector.tcpPort, ws: connector.wsPort, login: group.httpPort, api: api.port, media: media.port },
       adminSecret,
       dataDir,
       connector,

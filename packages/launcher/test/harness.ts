@@ -59,6 +59,7 @@ export class TestServer {
         'push.ws.port': 0,
         'server.http.port': 0,
         'push.api.port': 0,
+        'media.http.port': 0,
         'sms.superCode': TEST_SUPER_CODE,
         ...options.overrides,
       },

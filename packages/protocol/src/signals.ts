@@ -58,9 +58,9 @@ export const SubSignal = {
   GMURL: 34,
   FALS: 35,
   // fscpush extensions (appended; FShareChat clients never send them): FShareChat's own gaps.
-  /** delete a friend {targetUid} */
+  /** delete a friend: WebSocket {targetUid}; TCP UserRequest{uid} (wire-identical to WildfireChat's IDBuf) */
   FDL: 36,
-  /** blacklist update {targetUid, status: 1 add | 0 remove} */
+  /** blacklist update: WebSocket {targetUid, status: 1 add | 0 remove}; TCP HandleFriendRequest{targetUid, status} */
   BLU: 37,
   /** transfer group ownership {groupId, newOwner} */
   GTG: 38,

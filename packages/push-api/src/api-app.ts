@@ -1,85 +1,74 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { FscError, SYSTEM_USER_ID, asFscError, type Logger, type MessageService, type UserService } from '@fscpush/core';
-import { requireAdminSecret } from './admin-auth.ts';
+import { FscError, asFscError, type Logger } from '@fscpush/core';
+import type { Authenticator } from './auth/authenticate.ts';
+import type { RateLimiter } from './http/rate-limiter.ts';
+import { sendError } from './http/reply.ts';
+import { routeHandler } from './http/route-handler.ts';
+import { buildOpenApiDocument } from './openapi/build-document.ts';
+import { ROUTES } from './routes/index.ts';
+import { expressPath, type ApiServices, type Principal, type Route } from './routes/route.ts';
 
-export interface ApiServices {
-  users: UserService;
-  messages: MessageService;
+export interface ApiAppDeps {
+  services: ApiServices;
+  authenticator: Authenticator;
+  rateLimiter: RateLimiter;
+  log: Logger;
+  routes?: readonly Route[];
 }
 
-type Handler = (req: Request) => Promise<unknown>;
-
-/** v1 errors: HTTP status from the error table and `{error:{code,message}}` with the stable code. */
-function v1(handler: Handler) {
-  return async (req: Request, res: Response) => {
-    try {
-      res.json({ result: await handler(req) });
-    } catch (err) {
-      const error = asFscError(err);
-      res.status(error.httpStatus).json({ error: { code: error.code, message: error.message } });
-    }
-  };
-}
-
-/** FShareChat's RestResult shape for its /admin paths: code 0 ok, otherwise the protocol error code. */
-function legacy(handler: Handler) {
-  return async (req: Request, res: Response) => {
-    try {
-      res.json({ code: 0, message: 'success', result: await handler(req) });
-    } catch (err) {
-      const error = asFscError(err);
-      res.json({ code: error.protocolCode, message: error.message });
-    }
-  };
-}
-
-export function createApiApp(services: ApiServices, adminSecret: string, log: Logger): Express {
+/**
+ * The HTTP adapter: open routes first; then every request is authenticated (admin secret or app key) and
+ * counted against its key's rate limit before routing, so unknown paths look the same as known ones to
+ * strangers; admin-only routes then check the principal.
+ */
+export function createApiApp(deps: ApiAppDeps): Express {
+  const routes = deps.routes ?? ROUTES;
+  let document: unknown;
+  const handlerDeps = { services: deps.services, log: deps.log, openapi: () => (document ??= buildOpenApiDocument(routes)) };
   const app = express();
   app.disable('x-powered-by');
-  app.get('/monitor/alive', (_req, res) => {
-    res.json({ code: 200, message: 'success' });
+
+  for (const route of routes.filter((r) => r.access === 'open')) app[route.method](expressPath(route.path), routeHandler(route, handlerDeps));
+
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const principal = await deps.authenticator.principal(req);
+      res.locals['principal'] = principal;
+      const decision = await deps.rateLimiter.check(principal.keyId);
+      if (!decision.ok) {
+        res.set('Retry-After', String(decision.retryAfterSeconds));
+        throw new FscError('OVER_FREQUENCY', 'rate limit of this key exceeded');
+      }
+      next();
+    } catch (err) {
+      const error = asFscError(err);
+      if (error.httpStatus >= 500) deps.log.error({ err: error.cause ?? error }, 'push-api authentication failed');
+      sendError(res, 'v1', error);
+    }
   });
 
-  const admin = express.Router();
-  admin.use(requireAdminSecret(adminSecret));
-  admin.use(express.json({ limit: '256kb' }));
-
-  const createUser: Handler = async (req) => {
-    const body = req.body ?? {};
-    return services.users.create({ ...body, uid: body.uid ?? body.userId });
+  const adminOnly = (_req: Request, res: Response, next: NextFunction) => {
+    if ((res.locals['principal'] as Principal).admin) next();
+    else sendError(res, 'v1', new FscError('NO_RIGHT', 'this endpoint needs the admin secret'));
   };
-  const getUser = async (query: { uid?: string; name?: string; mobile?: string }) => {
-    const user = await services.users.get(query);
-    if (!user) throw new FscError('NOT_EXIST', 'user does not exist');
-    return user;
-  };
-  const sendMessage: Handler = async (req) => {
-    const body = req.body ?? {};
-    const from = typeof body.from === 'string' && body.from !== '' ? body.from : SYSTEM_USER_ID;
-    return services.messages.send({ uid: from, clientId: '', conversation: body.conversation, content: body.content, to: body.to });
-  };
+  for (const route of routes.filter((r) => r.access !== 'open')) {
+    const handler = routeHandler(route, handlerDeps);
+    if (route.access === 'admin') app[route.method](expressPath(route.path), adminOnly, handler);
+    else app[route.method](expressPath(route.path), handler);
+  }
 
-  admin.post('/v1/users', v1(createUser));
-  admin.get('/v1/users/:uid', v1((req) => getUser({ uid: String(req.params['uid']) })));
-  admin.put('/v1/users/:uid/status', v1(async (req) => {
-    await services.users.setStatus(String(req.params['uid']), Number(req.body?.status));
-    return { uid: String(req.params['uid']), status: Number(req.body?.status) };
-  }));
-  admin.post('/v1/messages', v1(sendMessage));
-  admin.post('/admin/user/create', legacy(createUser));
-  admin.post('/admin/user/get_info', legacy((req) => {
-    const body = req.body ?? {};
-    return getUser({ uid: body.userId ?? body.uid, name: body.name, mobile: body.mobile });
-  }));
-  app.use(admin);
-
-  app.use((_req, res) => {
-    res.status(404).json({ error: { code: 'NOT_EXIST', message: 'no such endpoint' } });
+  app.use((_req: Request, res: Response) => {
+    sendError(res, 'v1', new FscError('NOT_EXIST', 'no such endpoint'));
   });
+  // Express's own failures, e.g. a path parameter that is not valid percent-encoding (400).
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const status = (err as { status?: number }).status ?? 500;
-    if (status >= 500) log.error({ err }, 'push-api request failed');
-    res.status(status >= 400 && status < 500 ? status : 500).json({ error: { code: status < 500 ? 'INVALID_DATA' : 'SERVER_ERROR', message: status < 500 ? 'bad request' : 'server error' } });
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      sendError(res, 'v1', new FscError('INVALID_DATA', 'malformed request'));
+      return;
+    }
+    deps.log.error({ err }, 'push-api request failed');
+    sendError(res, 'v1', asFscError(err));
   });
   return app;
 }

@@ -1,1 +1,6 @@
 export { startPushApi, type PushApi, type PushApiDeps } from './push-api.ts';
+export { createApiApp, type ApiAppDeps } from './api-app.ts';
+export { buildOpenApiDocument } from './openapi/build-document.ts';
+export { routeErrorCodes } from './openapi/error-codes.ts';
+export { ROUTES } from './routes/index.ts';
+export { expressPath, type ApiServices, type Route } from './routes/route.ts';

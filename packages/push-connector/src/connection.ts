@@ -51,6 +51,10 @@ export abstract class Connection {
   abstract writeTransparent(message: MessageDto): void;
   /** MRP: `reader` has received (kind 0) or read (kind 1) the private conversation up to messageId */
   abstract writeReceipt(kind: number, reader: string, messageId: string): void;
+  /** FRN: the user's friend requests changed, up to `version` */
+  abstract writeFriendRequestNotify(version: string): void;
+  /** FN: the user's friend list changed, new head `head` */
+  abstract writeFriendNotify(head: string): void;
   /** closes the socket; must lead to onClosed() exactly once */
   protected abstract terminate(reason: string): void;
 

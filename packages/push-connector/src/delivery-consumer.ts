@@ -36,6 +36,12 @@ function apply(event: DeliveryEvent, table: ConnectionTable): void {
     case 'tx':
       for (const ref of event.to) table.find(ref.u, ref.c)?.writeTransparent(event.msg);
       return;
+    case 'frn':
+      for (const ref of event.to) table.find(ref.u, ref.c)?.writeFriendRequestNotify(event.v);
+      return;
+    case 'fn':
+      for (const ref of event.to) table.find(ref.u, ref.c)?.writeFriendNotify(event.v);
+      return;
     case 'kick': {
       const conn = table.find(event.u, event.c);
       if (conn && conn.connToken === event.k) conn.close('the same client id connected again');

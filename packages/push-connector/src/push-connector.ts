@@ -2,10 +2,11 @@ import { createServer as createTcpServer, type Server as TcpServer } from 'node:
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { WebSocketServer } from 'ws';
-import { SERVICE_NAMES, boundPort, listen, type ConfigValues, type GroupService, type Logger, type MessageService, type ReceiptService, type SearchService, type SessionService, type TlsMaterial, type UserService } from '@fscpush/core';
-import type { MessageBus, ServiceRegistry, Subscription } from '@fscpush/infra';
+import { SERVICE_NAMES, boundPort, listen, type ConfigValues, type FriendService, type GroupService, type Logger, type MessageService, type ReceiptService, type SearchService, type SessionService, type TlsMaterial, type UserService } from '@fscpush/core';
+import type { MessageBus, ObjectStorage, ServiceRegistry, Subscription } from '@fscpush/infra';
 import type { Connection, ConnectionHost } from './connection.ts';
 import { ConnectionTable } from './connection-table.ts';
+import { MediaUploads, mediaUploadSettings } from './media-uploads.ts';
 import { consumeDeliveries } from './delivery-consumer.ts';
 import type { ConnectorServices } from './services.ts';
 import { TcpConnection } from './tcp-connection.ts';
@@ -18,6 +19,8 @@ export interface PushConnectorDeps {
   bus: MessageBus;
   log: Logger;
   wsTls?: TlsMaterial;
+  /** media objects: GMURL signs upload URLs on it; its buckets are created at start */
+  storage: ObjectStorage;
 }
 
 export interface PushConnector {
@@ -35,6 +38,8 @@ const CONNECT_TIMEOUT_MS = 30_000;
 /** push-connector: holds client connections (TCP 6789, WebSocket 9326) and relays them to push-group. */
 export async function startPushConnector(deps: PushConnectorDeps): Promise<PushConnector> {
   const { config, log } = deps;
+  const media = new MediaUploads(deps.storage, mediaUploadSettings(config), log);
+  await media.ensureBuckets();
   const services: ConnectorServices = {
     sessions: deps.registry.consume<SessionService>(SERVICE_NAMES.sessions, { idempotent: ['disconnect'] }),
     messages: deps.registry.consume<MessageService>(SERVICE_NAMES.messages, { idempotent: ['pull', 'history'] }),
@@ -42,6 +47,8 @@ export async function startPushConnector(deps: PushConnectorDeps): Promise<PushC
     users: deps.registry.consume<UserService>(SERVICE_NAMES.users, { idempotent: ['get', 'getMany'] }),
     receipts: deps.registry.consume<ReceiptService>(SERVICE_NAMES.receipts, { idempotent: ['markRead', 'counts', 'unread'] }),
     search: deps.registry.consume<SearchService>(SERVICE_NAMES.search, { idempotent: ['search'] }),
+    friends: deps.registry.consume<FriendService>(SERVICE_NAMES.friends, { idempotent: ['list', 'requests'] }),
+    media,
   };
   const table = new ConnectionTable();
   const host: ConnectionHost = {

@@ -9,6 +9,7 @@ import {
   decodeDisconnectBody,
   decodePingBody,
   encodeFrame,
+  encodeInt64BE,
   pingBackText,
   pubAckParts,
   type Frame,
@@ -124,6 +125,14 @@ export class TcpConnection extends Connection {
   writeReceipt(kind: number, reader: string, messageId: string): void {
     const body = Buffer.from(JSON.stringify(receiptPush(kind, reader, messageId)));
     this.write(encodeFrame({ signal: Signal.PUBLISH, subSignal: SubSignal.MRP, messageId: 0, body }));
+  }
+
+  writeFriendRequestNotify(version: string): void {
+    this.write(encodeFrame({ signal: Signal.PUBLISH, subSignal: SubSignal.FRN, messageId: 0, body: encodeInt64BE(version) }));
+  }
+
+  writeFriendNotify(head: string): void {
+    this.write(encodeFrame({ signal: Signal.PUBLISH, subSignal: SubSignal.FN, messageId: 0, body: encodeInt64BE(head) }));
   }
 
   protected terminate(): void {

@@ -5,6 +5,8 @@ import {
   SubSignal,
   buildWsEnvelope,
   connectAckToWebJson,
+  friendNotifyToWebJson,
+  friendRequestNotifyToWebJson,
   isWsHeartbeat,
   messageToWebJson,
   notifyToWebJson,
@@ -112,6 +114,14 @@ export class WsConnection extends Connection {
 
   writeReceipt(kind: number, reader: string, messageId: string): void {
     this.send({ signal: Signal.PUBLISH, subSignal: SubSignal.MRP, content: receiptPush(kind, reader, messageId) });
+  }
+
+  writeFriendRequestNotify(version: string): void {
+    this.send({ signal: Signal.PUBLISH, subSignal: SubSignal.FRN, content: friendRequestNotifyToWebJson(version) });
+  }
+
+  writeFriendNotify(head: string): void {
+    this.send({ signal: Signal.PUBLISH, subSignal: SubSignal.FN, content: friendNotifyToWebJson(head) });
   }
 
   protected terminate(reason: string): void {

@@ -22,6 +22,7 @@ import { DeliveryPublisher } from './messages/delivery-publisher.ts';
 import { MessageServiceImpl } from './messages/message-service.ts';
 import { MessageWriter } from './messages/message-writer.ts';
 import { InboxHeads } from './messages/inbox-heads.ts';
+import { FriendServiceImpl } from './friends/friend-service.ts';
 import { FriendsRepo } from './repos/friends-repo.ts';
 import { GroupsRepo } from './repos/groups-repo.ts';
 import { MessagesRepo } from './repos/messages-repo.ts';
@@ -84,7 +85,9 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
     log,
     onPulled: (uid, pulled) => receipts.markDelivered(uid, pulled),
   });
+  const friendService = new FriendServiceImpl({ db: store.db, users, messages, publisher, log });
   const sessionService = new SessionServiceImpl({
+    friendHeads: friendService,
     users,
     sessions,
     online,
@@ -100,6 +103,7 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   await deps.registry.provide(SERVICE_NAMES.search, new SearchServiceImpl(messagesRepo));
   await deps.registry.provide(SERVICE_NAMES.groups, new GroupServiceImpl({ groups, users, messages, maxMembers: config['group.max.members'] }));
   await deps.registry.provide(SERVICE_NAMES.users, new UserServiceImpl(users, online, publisher));
+  await deps.registry.provide(SERVICE_NAMES.friends, friendService);
 
   const login = new LoginService({
     users,

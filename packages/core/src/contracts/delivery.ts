@@ -14,6 +14,10 @@ export type DeliveryEvent =
   | { t: 'mrp'; to: SessionRef[]; k: number; r: string; mid: string }
   /** transparent message, pushed to online sessions only */
   | { t: 'tx'; to: SessionRef[]; msg: MessageDto }
+  /** FRN: the user's friend requests changed; v = the newest request version */
+  | { t: 'frn'; to: SessionRef[]; v: string }
+  /** FN: the user's friend list changed; v = the new friend list head */
+  | { t: 'fn'; to: SessionRef[]; v: string }
   /** close the connection registered under connToken k (a newer connection took its client id) */
   | { t: 'kick'; u: string; c: string; k: string };
 
@@ -28,4 +32,5 @@ export const SERVICE_NAMES = {
   users: 'fscpush.UserService',
   receipts: 'fscpush.ReceiptService',
   search: 'fscpush.SearchService',
+  friends: 'fscpush.FriendService',
 } as const;

@@ -4,8 +4,10 @@ export const FriendRequestStatus = { SENT: 0, ACCEPTED: 1, REJECTED: 2 } as cons
 export interface FriendDto {
   uid: string;
   alias: string;
-  /** 0 friend, 1 deleted, 2 blacklisted (by the list owner) */
+  /** friendship: 0 friend, 1 not (deleted or never); the wire's Friend.state is 2 when `blacklisted` */
   state: number;
+  /** on the list owner's blacklist, independent of friendship */
+  blacklisted: boolean;
   updatedAt: number;
 }
 
@@ -29,9 +31,14 @@ export interface FriendService {
   list(req: { uid: string; since: number }): Promise<FriendDto[]>;
   /** FRP: requests sent or received, changed after `since` */
   requests(req: { uid: string; since: number }): Promise<FriendRequestDto[]>;
-  /** FRUS: number of unread received requests; marks none read */
-  unreadRequests(uid: string): Promise<number>;
+  /**
+   * FRUS: marks received requests changed at or before `readUpTo` read (0 marks none; the Android SDK sends its
+   * newest request version when the list was viewed), then returns the number still unread.
+   */
+  unreadRequests(req: { uid: string; readUpTo: number }): Promise<number>;
   setAlias(req: { uid: string; target: string; alias: string }): Promise<void>;
+  /** open API: makes the two users friends at once, without a request (a pending one between them counts as accepted); FN to both. Already friends: nothing changes. */
+  befriend(req: { uid: string; target: string }): Promise<void>;
   /** FDL: both sides stop being friends; FN to both */
   delete(req: { uid: string; target: string }): Promise<void>;
   /** BLU: add (true) or remove (false) target from uid's blacklist; a blacklisted user's sends to uid are refused (246) */

@@ -1,4 +1,5 @@
-export const GroupMemberType = { MEMBER: 0, MANAGER: 1, OWNER: 2 } as const;
+/** REMOVED (WildfireChat's value) appears only in incremental member lists (since > 0), so a caching client drops the member. */
+export const GroupMemberType = { MEMBER: 0, MANAGER: 1, OWNER: 2, REMOVED: 4 } as const;
 
 export interface GroupInfoDto {
   gid: string;
@@ -37,7 +38,7 @@ export const GroupInfoField = { NAME: 0, PORTRAIT: 1, EXTRA: 2, MUTE: 3 } as con
 /**
  * Group management. Every change is announced by a stored notification message in the group
  * (104 create, 105 add, 106 kick, 107 quit, 108 dismiss, 109 transfer, 110 rename, 111 alias, 112 portrait,
- * 113 mute, 114 managers). Roles: owner (2) > manager (1) > member (0).
+ * 113 mute, 117 managers — the numbers the web client knows). Roles: owner (2) > manager (1) > member (0).
  */
 export interface GroupService {
   create(req: CreateGroupRequest): Promise<{ gid: string }>;

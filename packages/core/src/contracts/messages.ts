@@ -14,8 +14,12 @@ export const ContentType = {
   GROUP_KICK: 106,
   GROUP_QUIT: 107,
   GROUP_DISMISS: 108,
+  GROUP_TRANSFER: 109,
   GROUP_RENAME: 110,
+  GROUP_MEMBER_ALIAS: 111,
   GROUP_PORTRAIT: 112,
+  GROUP_MUTE: 113,
+  GROUP_MANAGERS: 117,
 } as const;
 
 export interface ConversationDto {

@@ -92,9 +92,29 @@ export interface GroupMemberTable {
 export interface FriendTable {
   uid: string;
   friend_uid: string;
-  /** 0 friend, 1 deleted, 2 blacklisted by uid */
+  /** 0 friend, 1 deleted (2, blacklisted, only before 0002: the blacklist table holds it now) */
   state: number;
   alias: string;
+  updated_at: Int64;
+}
+
+export interface FriendRequestTable {
+  /** the requester */
+  uid: string;
+  target: string;
+  reason: string;
+  /** 0 sent, 1 accepted, 2 rejected */
+  status: number;
+  from_read: number;
+  to_read: number;
+  updated_at: Int64;
+}
+
+/** uid's blacklist; a removed entry stays with blacklisted 0 so incremental friend syncs see the change */
+export interface BlacklistTable {
+  uid: string;
+  target: string;
+  blacklisted: number;
   updated_at: Int64;
 }
 
@@ -103,6 +123,18 @@ export interface PositionTable {
   conv_key: string;
   mid: Int64;
   updated_at: Int64;
+}
+
+/** push-api app keys: only the SHA-256 of each key is stored */
+export interface ApiKeyTable {
+  key_id: string;
+  name: string;
+  /** hex SHA-256 of the whole key */
+  secret_hash: string;
+  disabled: number;
+  created_at: Int64;
+  /** 0 while enabled */
+  disabled_at: Int64;
 }
 
 export interface KvTable {
@@ -119,7 +151,10 @@ export interface Schema {
   groups: GroupTable;
   group_members: GroupMemberTable;
   friends: FriendTable;
+  friend_requests: FriendRequestTable;
+  blacklist: BlacklistTable;
   kv: KvTable;
+  api_keys: ApiKeyTable;
   delivered_positions: PositionTable;
   read_positions: PositionTable;
 }

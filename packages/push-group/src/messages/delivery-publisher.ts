@@ -45,6 +45,18 @@ export class DeliveryPublisher {
     await this.publish(byNode, (to) => ({ t: 'mrp', to, k: receipt.kind, r: receipt.reader, mid: receipt.messageId }));
   }
 
+  /** FRN to every device of the users: their friend requests changed, up to `version`. */
+  async notifyFriendRequests(uids: Iterable<string>, version: number): Promise<void> {
+    const byNode = await this.sessionsByNode(uids, { u: '', c: '' });
+    await this.publish(byNode, (to) => ({ t: 'frn', to, v: String(version) }));
+  }
+
+  /** FN to every device of the users: their friend lists changed, new head `head`. */
+  async notifyFriends(uids: Iterable<string>, head: number): Promise<void> {
+    const byNode = await this.sessionsByNode(uids, { u: '', c: '' });
+    await this.publish(byNode, (to) => ({ t: 'fn', to, v: String(head) }));
+  }
+
   async kick(uid: string, clientId: string, session: OnlineSession): Promise<void> {
     await this.publishTo(session.node, { t: 'kick', u: uid, c: clientId, k: session.connToken });
   }

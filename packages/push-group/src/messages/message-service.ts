@@ -60,13 +60,22 @@ export class MessageServiceImpl implements MessageService {
     this.d = deps;
   }
 
-  async send(req: SendRequest): Promise<SendResult> {
+  send(req: SendRequest): Promise<SendResult> {
+    return this.post(req, false);
+  }
+
+  /** A group notice composed by push-group's GroupService: neither the group's mute nor the sender's applies. */
+  sendNotice(req: SendRequest): Promise<SendResult> {
+    return this.post(req, true);
+  }
+
+  private async post(req: SendRequest, notice: boolean): Promise<SendResult> {
     const conversation = validateConversation(req.conversation);
     const content = validateContent(req.content, this.d.limits.maxContentBytes);
     const sender = await this.d.users.byUid(req.uid);
     if (!sender) throw new FscError('NOT_EXIST', 'sender does not exist');
-    if (sender.status === UserStatus.MUTED || sender.status === UserStatus.BLOCKED) throw new FscError('FORBIDDEN_SEND');
-    const receivers = await this.receiversOf(req.uid, conversation, req.to);
+    if ((sender.status === UserStatus.MUTED && !notice) || sender.status === UserStatus.BLOCKED) throw new FscError('FORBIDDEN_SEND');
+    const receivers = await this.receiversOf(req.uid, conversation, req.to, notice);
 
     const mid = this.d.ids.nextString();
     const timestamp = Date.now();
@@ -160,7 +169,7 @@ export class MessageServiceImpl implements MessageService {
     await this.d.publisher.notifyRecall(receivers, req.messageId, message.fromUser, { u: req.uid, c: req.clientId });
   }
 
-  private async receiversOf(uid: string, conversation: { type: number; target: string }, to: string[] | undefined): Promise<Set<string>> {
+  private async receiversOf(uid: string, conversation: { type: number; target: string }, to: string[] | undefined, notice = false): Promise<Set<string>> {
     if (conversation.type === ConversationType.PRIVATE) {
       if (conversation.target !== uid) {
         const exists = await this.d.users.existing([conversation.target]);
@@ -174,7 +183,7 @@ export class MessageServiceImpl implements MessageService {
     const members = await this.d.groups.activeMembers(conversation.target);
     const role = members.get(uid);
     if (role === undefined) throw new FscError('NOT_IN_GROUP');
-    if (group.mute && role === GroupMemberType.MEMBER) throw new FscError('FORBIDDEN_SEND', 'the group is muted');
+    if (group.mute && role === GroupMemberType.MEMBER && !notice) throw new FscError('FORBIDDEN_SEND', 'the group is muted');
     if (to && to.length > 0) return new Set([uid, ...to.filter((m) => members.has(m))]);
     return new Set(members.keys());
   }

@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { GroupInfoDto, GroupMemberDto } from '@fscpush/core';
+import { GroupMemberType, type GroupInfoDto, type GroupMemberDto } from '@fscpush/core';
 import type { Schema } from '@fscpush/infra/store';
 import { toGroupInfoDto, toGroupMemberDto } from './rows.ts';
 
 export interface GroupRecord {
   gid: string;
   owner: string;
+  type: number;
   mute: boolean;
   dismissed: boolean;
+  updatedAt: number;
+  memberUpdatedAt: number;
 }
 
 export interface NewGroup {
@@ -20,10 +23,27 @@ export interface NewGroup {
   members: { uid: string; type: number }[];
 }
 
+export interface GroupInfoChange {
+  name?: string;
+  portrait?: string;
+  extra?: string;
+  mute?: boolean;
+}
+
+/**
+ * Groups and their members. Every change takes a stamp `at` (ms) from the caller, greater than the group's
+ * previous stamps, and writes it to the changed member rows and the group's heads, so clients syncing by
+ * version see each change. Removed members keep their row (removed = 1) for incremental member lists.
+ */
 export class GroupsRepo {
   private readonly db: Kysely<Schema>;
-  /** Active member lists, the hot path of group sends; dropped on every membership change. */
+  /**
+   * Active member lists, the hot path of group sends; dropped after every membership or role change.
+   * Process-local: with several push-group nodes it must move to the grid (see invalidate).
+   */
   private readonly memberCache = new Map<string, Map<string, number>>();
+  /** bumped by every invalidation: a read that overlapped a change doesn't cache what it read */
+  private generation = 0;
 
   constructor(db: Kysely<Schema>) {
     this.db = db;
@@ -46,16 +66,30 @@ export class GroupsRepo {
   }
 
   async record(gid: string): Promise<GroupRecord | undefined> {
-    const row = await this.db.selectFrom('groups').select(['gid', 'owner', 'mute', 'dismissed']).where('gid', '=', gid).executeTakeFirst();
-    return row && { gid: row.gid, owner: row.owner, mute: Number(row.mute) === 1, dismissed: Number(row.dismissed) === 1 };
+    const row = await this.db
+      .selectFrom('groups')
+      .select(['gid', 'owner', 'type', 'mute', 'dismissed', 'updated_at', 'member_updated_at'])
+      .where('gid', '=', gid)
+      .executeTakeFirst();
+    return row && {
+      gid: row.gid,
+      owner: row.owner,
+      type: Number(row.type),
+      mute: Number(row.mute) === 1,
+      dismissed: Number(row.dismissed) === 1,
+      updatedAt: Number(row.updated_at),
+      memberUpdatedAt: Number(row.member_updated_at),
+    };
   }
 
-  /** uid → member type of every active member. */
+  /** uid → member type of every active member. The map is shared: callers must not change it. */
   async activeMembers(gid: string): Promise<Map<string, number>> {
     const cached = this.memberCache.get(gid);
     if (cached) return cached;
+    const generation = this.generation;
     const rows = await this.db.selectFrom('group_members').select(['uid', 'type']).where('gid', '=', gid).where('removed', '=', 0).execute();
     const members = new Map(rows.map((r) => [r.uid, Number(r.type)]));
+    if (generation !== this.generation) return members;
     this.memberCache.set(gid, members);
     if (this.memberCache.size > 10_000) this.memberCache.delete(this.memberCache.keys().next().value!);
     return members;
@@ -69,18 +103,114 @@ export class GroupsRepo {
     return result;
   }
 
+  /** since 0: the active members. since > 0: members changed after it, removed ones with type REMOVED. */
   async membersSince(gid: string, since: number): Promise<GroupMemberDto[]> {
-    const rows = await this.db
-      .selectFrom('group_members')
-      .select(['gid', 'uid', 'alias', 'type', 'updated_at'])
-      .where('gid', '=', gid)
-      .where('removed', '=', 0)
-      .where('updated_at', '>', since)
-      .execute();
-    return rows.map(toGroupMemberDto);
+    let query = this.db.selectFrom('group_members').select(['gid', 'uid', 'alias', 'type', 'removed', 'updated_at']).where('gid', '=', gid);
+    query = since > 0 ? query.where('updated_at', '>', since) : query.where('removed', '=', 0);
+    const rows = await query.orderBy('updated_at', 'asc').execute();
+    return rows.map((row) => (Number(row.removed) === 1 ? { ...toGroupMemberDto(row), type: GroupMemberType.REMOVED } : toGroupMemberDto(row)));
   }
 
+  /** Which of `uids` ever were members (removed or not): re-adding one revives its row. */
+  async knownMembers(gid: string, uids: string[]): Promise<Set<string>> {
+    if (uids.length === 0) return new Set();
+    const rows = await this.db.selectFrom('group_members').select('uid').where('gid', '=', gid).where('uid', 'in', uids).execute();
+    return new Set(rows.map((r) => r.uid));
+  }
+
+  /** New members join as plain members with no alias; `revive` are former members whose rows exist. */
+  async addMembers(gid: string, fresh: string[], revive: string[], at: number): Promise<void> {
+    await this.change(gid, async (trx) => {
+      if (fresh.length > 0) {
+        await trx
+          .insertInto('group_members')
+          .values(fresh.map((uid) => ({ gid, uid, alias: '', type: GroupMemberType.MEMBER, removed: 0, updated_at: at })))
+          .execute();
+      }
+      if (revive.length > 0) {
+        await trx
+          .updateTable('group_members')
+          .set({ alias: '', type: GroupMemberType.MEMBER, removed: 0, updated_at: at })
+          .where('gid', '=', gid)
+          .where('uid', 'in', revive)
+          .execute();
+      }
+      await trx.updateTable('groups').set({ updated_at: at, member_updated_at: at }).where('gid', '=', gid).execute();
+    });
+  }
+
+  async removeMembers(gid: string, uids: string[], at: number): Promise<void> {
+    await this.change(gid, async (trx) => {
+      await trx
+        .updateTable('group_members')
+        .set({ removed: 1, type: GroupMemberType.MEMBER, updated_at: at })
+        .where('gid', '=', gid)
+        .where('uid', 'in', uids)
+        .execute();
+      await trx.updateTable('groups').set({ updated_at: at, member_updated_at: at }).where('gid', '=', gid).execute();
+    });
+  }
+
+  async setMemberType(gid: string, uids: string[], type: number, at: number): Promise<void> {
+    await this.change(gid, async (trx) => {
+      await trx.updateTable('group_members').set({ type, updated_at: at }).where('gid', '=', gid).where('uid', 'in', uids).execute();
+      await trx.updateTable('groups').set({ member_updated_at: at }).where('gid', '=', gid).execute();
+    });
+  }
+
+  /** The new owner's row becomes OWNER, the old owner's MEMBER, and the group's owner column follows. */
+  async transferOwner(gid: string, from: string, to: string, at: number): Promise<void> {
+    await this.change(gid, async (trx) => {
+      await trx.updateTable('group_members').set({ type: GroupMemberType.MEMBER, updated_at: at }).where('gid', '=', gid).where('uid', '=', from).execute();
+      await trx.updateTable('group_members').set({ type: GroupMemberType.OWNER, updated_at: at }).where('gid', '=', gid).where('uid', '=', to).execute();
+      await trx.updateTable('groups').set({ owner: to, updated_at: at, member_updated_at: at }).where('gid', '=', gid).execute();
+    });
+  }
+
+  async setAlias(gid: string, uid: string, alias: string, at: number): Promise<void> {
+    await this.change(gid, async (trx) => {
+      await trx.updateTable('group_members').set({ alias, updated_at: at }).where('gid', '=', gid).where('uid', '=', uid).execute();
+      await trx.updateTable('groups').set({ member_updated_at: at }).where('gid', '=', gid).execute();
+    });
+  }
+
+  async updateInfo(gid: string, change: GroupInfoChange, at: number): Promise<void> {
+    await this.change(gid, async (trx) => {
+      await trx
+        .updateTable('groups')
+        .set({
+          ...(change.name !== undefined && { name: change.name }),
+          ...(change.portrait !== undefined && { portrait: change.portrait }),
+          ...(change.extra !== undefined && { extra: change.extra }),
+          ...(change.mute !== undefined && { mute: change.mute ? 1 : 0 }),
+          updated_at: at,
+        })
+        .where('gid', '=', gid)
+        .execute();
+    });
+  }
+
+  /** Members keep their rows (history stays readable); every operation on the group is refused from now on. */
+  async dismiss(gid: string, at: number): Promise<void> {
+    await this.change(gid, async (trx) => {
+      await trx.updateTable('groups').set({ dismissed: 1, updated_at: at, member_updated_at: at }).where('gid', '=', gid).execute();
+    });
+  }
+
+  /**
+   * Forgets the cached member list of `gid`. In cluster mode every push-group node caches, so this must become
+   * a grid-backed cache (or a bus-broadcast invalidation) for the other nodes to stop using the old list.
+   */
   invalidate(gid: string): void {
+    this.generation += 1;
     this.memberCache.delete(gid);
+  }
+
+  private async change(gid: string, write: (trx: Kysely<Schema>) => Promise<void>): Promise<void> {
+    try {
+      await this.db.transaction().execute(write);
+    } finally {
+      this.invalidate(gid);
+    }
   }
 }

@@ -6,7 +6,13 @@ import type { DeliveryPublisher } from '../messages/delivery-publisher.ts';
 import type { MessageWriter } from '../messages/message-writer.ts';
 import type { OnlineSessions } from './online-sessions.ts';
 
+/** The friend list and friend request heads a CONNECT_ACK announces (the Android SDK pulls when they moved). */
+export interface FriendHeads {
+  heads(uid: string): Promise<{ friendHead: number; friendRqHead: number }>;
+}
+
 export interface SessionServiceDeps {
+  friendHeads: FriendHeads;
   users: UsersRepo;
   sessions: SessionsRepo;
   online: OnlineSessions;
@@ -52,7 +58,8 @@ export class SessionServiceImpl implements SessionService {
     });
     if (previous && previous.connToken !== req.connToken) await this.d.publisher.kick(user.uid, req.clientId, previous);
     const msgHead = (await this.d.writer.head(user.uid)).toString();
-    return { ok: true, uid: user.uid, msgHead, friendHead: '0', friendRqHead: '0', settingHead: '0', serverTime: Date.now() };
+    const { friendHead, friendRqHead } = await this.d.friendHeads.heads(user.uid);
+    return { ok: true, uid: user.uid, msgHead, friendHead: String(friendHead), friendRqHead: String(friendRqHead), settingHead: '0', serverTime: Date.now() };
   }
 
   async disconnect(req: DisconnectRequest): Promise<void> {

@@ -1,8 +1,13 @@
-import { FscError, UserStatus, type CreateUserRequest, type UserDto, type UserService } from '@fscpush/core';
+import { FscError, SYSTEM_USER_ID, UserStatus, type CreateUserRequest, type UserDto, type UserService } from '@fscpush/core';
 import type { DeliveryPublisher } from '../messages/delivery-publisher.ts';
 import type { UsersRepo } from '../repos/users-repo.ts';
 import type { OnlineSessions } from '../sessions/online-sessions.ts';
 import { isValidId } from '../messages/validation.ts';
+import { infoEntriesToUpdate, profileColumns, type ProfileUpdate } from './profile-fields.ts';
+
+const SEARCH_PAGE_SIZE = 20;
+const MAX_PAGE = 500;
+const MAX_KEYWORD = 64;
 
 export class UserServiceImpl implements UserService {
   private readonly users: UsersRepo;
@@ -46,8 +51,24 @@ export class UserServiceImpl implements UserService {
     }
   }
 
-  // PENDING(users): replaced by the user profile work.
-  async modify(): Promise<UserDto> { throw new FscError('NOT_IMPLEMENTED'); }
-  async search(): Promise<UserDto[]> { throw new FscError('NOT_IMPLEMENTED'); }
-  async update(): Promise<UserDto> { throw new FscError('NOT_IMPLEMENTED'); }
+  async modify(req: { uid: string; entries: { type: number; value: string }[] }): Promise<UserDto> {
+    return this.update(req.uid, infoEntriesToUpdate(req.entries));
+  }
+
+  async search(req: { uid: string; keyword: string; fuzzy: boolean; page: number }): Promise<UserDto[]> {
+    const keyword = typeof req.keyword === 'string' ? req.keyword.trim() : '';
+    if (keyword === '' || keyword.length > MAX_KEYWORD) throw new FscError('INVALID_DATA', `keyword must be 1-${MAX_KEYWORD} characters`);
+    const page = Number(req.page ?? 0);
+    if (!Number.isInteger(page) || page < 0 || page > MAX_PAGE) throw new FscError('INVALID_DATA', `page must be 0-${MAX_PAGE}`);
+    const found = await this.users.search({ keyword, fuzzy: req.fuzzy === true, offset: page * SEARCH_PAGE_SIZE, limit: SEARCH_PAGE_SIZE, exclude: [SYSTEM_USER_ID] });
+    // Search must not harvest phone numbers: a mobile is shown only to whoever searched for exactly it.
+    return found.map((user) => (user.mobile === keyword ? user : { ...user, mobile: '' }));
+  }
+
+  async update(uid: string, fields: ProfileUpdate): Promise<UserDto> {
+    if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new FscError('INVALID_DATA', 'profile fields expected');
+    const columns = profileColumns(fields);
+    if (!isValidId(uid) || !(await this.users.updateProfile(uid, columns))) throw new FscError('NOT_EXIST', 'user does not exist');
+    return (await this.users.byUid(uid))!;
+  }
 }

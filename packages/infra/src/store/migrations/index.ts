@@ -2,7 +2,9 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { StoreDialect } from '../index.ts';
 import * as core from './0001-core.ts';
+import * as friends from './0002-friends.ts';
 import * as receipts from './0005-receipts.ts';
+import * as apiKeys from './0006-api-keys.ts';
 import * as inboxHeads from './0007-inbox-heads.ts';
 
 /** Dialect-specific column types a migration may need. */
@@ -17,7 +19,9 @@ type Step = { up(db: Kysely<any>, ctx: MigrationContext): Promise<void> };
 /** Applied in name order at start. Never edit a released migration: add the next file and list it here. */
 const STEPS: Record<string, Step> = {
   '0001_core': core,
+  '0002_friends': friends,
   '0005_receipts': receipts,
+  '0006_api_keys': apiKeys,
   '0007_inbox_heads': inboxHeads,
 };
 
