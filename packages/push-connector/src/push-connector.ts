@@ -68,6 +68,8 @@ export async function startPushConnector(deps: PushConnectorDeps): Promise<PushC
     socket.once('close', () => table.untrack(conn));
   };
 
+  // Registered before accepting connections: push-group treats sessions of unregistered connectors as ghosts.
+  await deps.registry.provide(SERVICE_NAMES.connector, { ping: async () => deps.node });
   const subscription: Subscription = await consumeDeliveries(deps.bus, deps.node, table, log);
   const maxFrame = config['push.max.frame.bytes'];
 

@@ -65,6 +65,7 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   }
   const tokens = new UserTokenCodec(await installSecret(store.db, 'user-token-key', 32));
   const online = new OnlineSessions(deps.grid);
+  const stopWatchingConnectors = deps.registry.watchProviders(SERVICE_NAMES.connector, (nodes) => online.setLiveConnectors(nodes));
   const publisher = new DeliveryPublisher(deps.bus, online, log);
   const writer = new MessageWriter(store.db, new InboxHeads(store.db, store.dialect), log);
 
@@ -127,6 +128,7 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   return {
     httpPort,
     async close() {
+      stopWatchingConnectors();
       await closeHttp(server);
       await writer.close();
     },

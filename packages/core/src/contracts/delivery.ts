@@ -21,8 +21,13 @@ export type DeliveryEvent =
   /** close the connection registered under connToken k (a newer connection took its client id) */
   | { t: 'kick'; u: string; c: string; k: string };
 
+/**
+ * A connector's node name is `<stable id>@<boot id>`: sessions belong to one run of the connector, while
+ * its delivery topic follows the stable id so a restarted connector reuses it.
+ */
 export function deliveryTopic(node: string): string {
-  return `fscpush.deliver.${node}`;
+  const at = node.indexOf('@');
+  return `fscpush.deliver.${at < 0 ? node : node.slice(0, at)}`;
 }
 
 export const SERVICE_NAMES = {
@@ -30,6 +35,8 @@ export const SERVICE_NAMES = {
   messages: 'com.comsince.github.MessageService',
   groups: 'fscpush.GroupService',
   users: 'fscpush.UserService',
+  /** every running connector provides it: its registration is the connector's liveness */
+  connector: 'fscpush.Connector',
   receipts: 'fscpush.ReceiptService',
   search: 'fscpush.SearchService',
   friends: 'fscpush.FriendService',

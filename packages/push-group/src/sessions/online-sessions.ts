@@ -3,12 +3,43 @@ import type { GridMap, SharedGrid } from '@fscpush/infra';
 
 type UserSessions = Record<string, OnlineSession>;
 
-/** Who is online where: user → client id → connector node, in the shared grid so every push-group agrees. */
+/** A session on a connector missing from the registry for longer than this is a ghost (its connector died). */
+const REGISTRY_GRACE_MS = 30_000;
+
+/**
+ * Who is online where: user → client id → connector node, in the shared grid so every push-group agrees.
+ * Sessions of connectors that left the registry (crash, kill -9) are filtered out of every read and
+ * removed from the grid as they are found: no ghost sessions, whatever killed the connector.
+ */
 export class OnlineSessions {
   private readonly map: GridMap<UserSessions>;
+  private liveConnectors: Set<string> | undefined;
 
   constructor(grid: SharedGrid) {
     this.map = grid.map<UserSessions>('online-sessions');
+  }
+
+  /** The connector nodes currently in the registry (from a provider watch). */
+  setLiveConnectors(nodes: Iterable<string>): void {
+    this.liveConnectors = new Set(nodes);
+  }
+
+  private isGhost(session: OnlineSession, now: number): boolean {
+    return this.liveConnectors !== undefined && !this.liveConnectors.has(session.node) && now - session.since > REGISTRY_GRACE_MS;
+  }
+
+  /** Drops ghost sessions from a user's record (in the grid too). */
+  private alive(uid: string, sessions: UserSessions | undefined): UserSessions {
+    if (!sessions) return {};
+    const now = Date.now();
+    const ghosts = Object.entries(sessions).filter(([, s]) => this.isGhost(s, now));
+    if (ghosts.length === 0) return sessions;
+    const alive = { ...sessions };
+    for (const [clientId, session] of ghosts) {
+      delete alive[clientId];
+      void this.unregister(uid, clientId, session.connToken).catch(() => undefined);
+    }
+    return alive;
   }
 
   /** Registers a connection and returns the one it replaces for the same client id, if any. */
@@ -31,7 +62,7 @@ export class OnlineSessions {
   }
 
   async of(uid: string): Promise<UserSessions> {
-    return (await this.map.get(uid)) ?? {};
+    return this.alive(uid, await this.map.get(uid));
   }
 
   async ofMany(uids: Iterable<string>): Promise<Map<string, UserSessions>> {
@@ -39,8 +70,8 @@ export class OnlineSessions {
     const values = await Promise.all(list.map((uid) => this.map.get(uid)));
     const result = new Map<string, UserSessions>();
     list.forEach((uid, i) => {
-      const sessions = values[i];
-      if (sessions) result.set(uid, sessions);
+      const sessions = this.alive(uid, values[i]);
+      if (Object.keys(sessions).length > 0) result.set(uid, sessions);
     });
     return result;
   }
