@@ -10,7 +10,18 @@ export interface ConfigSource {
   env?: NodeJS.ProcessEnv;
   /** Highest priority, e.g. from command-line flags or tests. */
   overrides?: Partial<Record<ConfigKey, string | number>>;
+  /**
+   * The service this file configures, for FShareChat keys whose meaning depends on it: `server.port`
+   * is push-api's HTTP port, and only a JVM probe port for the others.
+   */
+  service?: 'push-group' | 'push-connector' | 'push-api';
 }
+
+const SERVICE_KEY_ALIASES: Record<string, Record<string, ConfigKey | string>> = {
+  'push-api': { 'server.port': 'push.api.port' },
+  'push-group': { 'server.port': 'the login HTTP port is server.http.port; https comes from server.ssl.cert/server.ssl.key' },
+  'push-connector': { 'server.port': 'a JVM probe port; the connector listens on push.tcp.port and push.ws.port' },
+};
 
 export interface LoadedConfig {
   values: ConfigValues;
@@ -35,9 +46,12 @@ export function loadConfig(source: ConfigSource = {}): LoadedConfig {
 
   if (source.file !== undefined && existsSync(source.file)) {
     const props = getProperties(readFileSync(source.file, 'utf8'));
+    const serviceAliases = source.service ? SERVICE_KEY_ALIASES[source.service] ?? {} : {};
     for (const [name, value] of Object.entries(props)) {
-      const key = resolveKey(name);
-      if (key) raw.set(key, value.trim());
+      const serviceMeaning = serviceAliases[name];
+      const key = serviceMeaning !== undefined && Object.hasOwn(CONFIG_KEYS, serviceMeaning) ? (serviceMeaning as ConfigKey) : resolveKey(name);
+      if (serviceMeaning !== undefined && key === undefined) warnings.push(`${name}: ignored for ${source.service}: ${serviceMeaning}`);
+      else if (key) raw.set(key, value.trim());
       else if (Object.hasOwn(LEGACY_KEYS, name)) warnings.push(`${name}: ${LEGACY_KEYS[name]}`);
       else problems.push(`${name}: unknown key (in ${source.file})`);
     }
