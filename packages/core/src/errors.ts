@@ -23,6 +23,8 @@ export const ERROR_TABLE = {
   SHUTTING_DOWN: { protocolCode: 4, httpStatus: 503, retriable: true, message: 'server is shutting down' },
   REGISTRY_UNAVAILABLE: { protocolCode: 4, httpStatus: 503, retriable: true, message: 'service registry unavailable' },
   BUS_UNAVAILABLE: { protocolCode: 4, httpStatus: 503, retriable: true, message: 'message bus unavailable' },
+  GRID_UNAVAILABLE: { protocolCode: 4, httpStatus: 503, retriable: true, message: 'shared grid unavailable' },
+  STORE_UNAVAILABLE: { protocolCode: 4, httpStatus: 503, retriable: true, message: 'database unavailable' },
   NODE_ID_CONFLICT: { protocolCode: 4, httpStatus: 500, retriable: false, message: 'node id held by another live instance' },
   NODE_ID_EXHAUSTED: { protocolCode: 4, httpStatus: 500, retriable: false, message: 'no free node id' },
   CONFIG_INVALID: { protocolCode: 4, httpStatus: 500, retriable: false, message: 'invalid configuration' },

@@ -48,7 +48,7 @@ export function loadConfig(source: ConfigSource = {}): LoadedConfig {
     const props = getProperties(readFileSync(source.file, 'utf8'));
     const serviceAliases = source.service ? SERVICE_KEY_ALIASES[source.service] ?? {} : {};
     for (const [name, value] of Object.entries(props)) {
-      const serviceMeaning = serviceAliases[name];
+      const serviceMeaning = Object.hasOwn(serviceAliases, name) ? serviceAliases[name] : undefined;
       const key = serviceMeaning !== undefined && Object.hasOwn(CONFIG_KEYS, serviceMeaning) ? (serviceMeaning as ConfigKey) : resolveKey(name);
       if (serviceMeaning !== undefined && key === undefined) warnings.push(`${name}: ignored for ${source.service}: ${serviceMeaning}`);
       else if (key) raw.set(key, value.trim());

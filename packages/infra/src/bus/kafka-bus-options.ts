@@ -104,9 +104,14 @@ export function resolveKafkaBusOptions(options: KafkaBusOptions): ResolvedKafkaB
   return Object.freeze(resolved);
 }
 
-/** Kafka's rule for topic names (and the one fscpush applies to group names too). */
-export function isValidKafkaName(name: string): boolean {
+/** Kafka's rule for topic names: 1-249 of [A-Za-z0-9._-], not "." or "..". */
+export function isValidTopicName(name: string): boolean {
   return /^[A-Za-z0-9._-]{1,249}$/.test(name) && name !== '.' && name !== '..';
+}
+
+/** Kafka takes any non-empty group id; fscpush refuses control characters and ids over 255 characters. */
+export function isValidGroupName(name: string): boolean {
+  return name.length > 0 && name.length <= 255 && !/[\u0000-\u001f\u007f]/.test(name);
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

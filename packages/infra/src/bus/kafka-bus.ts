@@ -1,7 +1,7 @@
 import { FscError } from '@fscpush/core';
 import { Kafka } from 'kafkajs';
 import type { BusHandler, BusRecord, MessageBus, Subscription } from './index.ts';
-import { isValidKafkaName, resolveKafkaBusOptions, type KafkaBusOptions, type ResolvedKafkaBusOptions } from './kafka-bus-options.ts';
+import { isValidGroupName, resolveKafkaBusOptions, type KafkaBusOptions, type ResolvedKafkaBusOptions } from './kafka-bus-options.ts';
 import { kafkaErrorType } from './kafka-errors.ts';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-log.ts';
 import { KafkaPublisher } from './kafka-publisher.ts';
@@ -78,7 +78,7 @@ export class KafkaBus implements MessageBus {
 
   async subscribe(topic: string, group: string, handler: BusHandler): Promise<Subscription> {
     this.assertOpen();
-    if (!isValidKafkaName(group)) throw new FscError('INVALID_DATA', `invalid consumer group name "${group}"`, { group });
+    if (!isValidGroupName(group)) throw new FscError('INVALID_DATA', `invalid consumer group name "${group}"`, { group });
     const key = `${topic}\u0000${group}`;
     if (this.subscriptions.has(key)) throw new FscError('INVALID_DATA', `group ${group} already subscribed to ${topic}`, { topic, group });
     this.subscriptions.set(key, 'starting');

@@ -48,6 +48,8 @@ export class KafkaSubscription implements Subscription {
   private stopping = false;
   private closing: Promise<void> | undefined;
   private respawnTimer: NodeJS.Timeout | undefined;
+  /** Crashes since the last successful join: spaces out restarts while the broker stays away. */
+  private crashes = 0;
   /** Aborted on close(): wakes retry sleeps. */
   private readonly stop = new AbortController();
   private readonly stopped: Promise<void>;
@@ -156,6 +158,7 @@ export class KafkaSubscription implements Subscription {
   private onJoin(consumer: Consumer, assignment: Record<string, number[]>): void {
     const partitions = assignment[this.topic] ?? [];
     this.log?.debug({ partitions }, 'joined consumer group');
+    this.crashes = 0;
     for (const partition of partitions) {
       const offset = this.seeds.get(partition);
       if (offset !== undefined) consumer.seek({ topic: this.topic, partition, offset });
@@ -230,12 +233,15 @@ export class KafkaSubscription implements Subscription {
   /** kafkajs asks before restarting a crashed consumer (retriable failure, e.g. the broker went away). */
   private async beforeRestart(err: Error): Promise<boolean> {
     if (this.stopping) return false;
-    this.log?.warn({ err }, 'Kafka consumer crashed; restarting');
+    this.crashes++;
+    this.log?.warn({ err, crashes: this.crashes }, 'Kafka consumer crashed; restarting');
     if (kafkaErrorType(err) === 'UNKNOWN_TOPIC_OR_PARTITION') {
       // The broker lost the topic (e.g. it came back with empty storage): create it again.
       this.topics.forget(this.topic);
       await this.topics.ensure([this.topic]).catch((ensureErr: unknown) => this.log?.warn({ err: ensureErr }, 'topic not re-created yet'));
     }
+    // kafkajs restarts 100 ms or so after a crash; back off further while crashes repeat.
+    await sleepUnlessAborted(Math.min(50 * 2 ** Math.min(this.crashes, 10), this.options.handlerRetryMaxMs), this.stop.signal);
     return !this.stopping;
   }
 

@@ -1,8 +1,8 @@
 import { FscError } from '@fscpush/core';
 import type { Admin, Kafka } from 'kafkajs';
 import type { ResolvedKafkaBusOptions } from './kafka-bus-options.ts';
-import { isValidKafkaName } from './kafka-bus-options.ts';
-import { rootCause, toBusError } from './kafka-errors.ts';
+import { isValidTopicName } from './kafka-bus-options.ts';
+import { kafkaErrorType, rootCause, toBusError } from './kafka-errors.ts';
 import { withTimeout } from './with-timeout.ts';
 
 /** partition → offset to start from */
@@ -11,17 +11,21 @@ export type StartOffsets = Map<number, string>;
 /**
  * The bus's admin client: creates topics (KRaft brokers need them before a consumer can subscribe) and
  * reads where a consumer group stands. Connects lazily, once; a failed connect is retried by the next call.
+ *
+ * kafkajs' admin refreshes metadata for every topic it has touched before each operation, and fails the
+ * operation when one of them no longer exists (a broker that came back with empty storage). So when a
+ * topic is found missing, the admin client is replaced by a fresh one.
  */
 export class KafkaTopics {
-  private readonly admin: Admin;
+  private readonly kafka: Kafka;
   private readonly options: ResolvedKafkaBusOptions;
-  private connecting: Promise<void> | undefined;
+  private client: Promise<Admin> | undefined;
   /** Topics known to exist (created or confirmed by this process). */
   private readonly known = new Set<string>();
   private readonly creating = new Map<string, Promise<void>>();
 
   constructor(kafka: Kafka, options: ResolvedKafkaBusOptions) {
-    this.admin = kafka.admin({ retry: { retries: options.retries, initialRetryTime: 100, maxRetryTime: 2000 } });
+    this.kafka = kafka;
     this.options = options;
   }
 
@@ -32,7 +36,7 @@ export class KafkaTopics {
   async ensure(topics: readonly string[]): Promise<void> {
     const wanted = [...new Set(topics)];
     for (const topic of wanted) {
-      if (!isValidKafkaName(topic)) throw new FscError('INVALID_DATA', `invalid topic name "${topic}"`, { topic });
+      if (!isValidTopicName(topic)) throw new FscError('INVALID_DATA', `invalid topic name "${topic}"`, { topic });
     }
     const waits: Promise<void>[] = [];
     const missing: string[] = [];
@@ -57,6 +61,7 @@ export class KafkaTopics {
   /** Forget that a topic exists (after the broker said it does not): the next ensure() creates it again. */
   forget(topic: string): void {
     this.known.delete(topic);
+    this.replaceAdmin();
   }
 
   /**
@@ -67,12 +72,12 @@ export class KafkaTopics {
   async uncommittedStartOffsets(topic: string, group: string): Promise<StartOffsets> {
     const what = `reading offsets of group ${group} on ${topic}`;
     try {
-      await this.connect();
-      const [committed] = await this.retrying(what, () => this.admin.fetchOffsets({ groupId: group, topics: [topic] }));
+      const admin = await this.admin();
+      const [committed] = await this.retrying(what, () => admin.fetchOffsets({ groupId: group, topics: [topic] }));
       const missing = new Set((committed?.partitions ?? []).filter((p) => Number(p.offset) < 0).map((p) => p.partition));
       const starts: StartOffsets = new Map();
       if (missing.size === 0) return starts;
-      for (const end of await this.retrying(what, () => this.admin.fetchTopicOffsets(topic))) {
+      for (const end of await this.retrying(what, () => admin.fetchTopicOffsets(topic))) {
         if (missing.has(end.partition)) starts.set(end.partition, end.high);
       }
       return starts;
@@ -82,17 +87,31 @@ export class KafkaTopics {
   }
 
   async close(): Promise<void> {
-    if (!this.connecting) return;
-    await withTimeout(this.admin.disconnect(), this.options.closeTimeoutMs, 'disconnecting the Kafka admin client').catch(() => {});
+    await this.disconnect(this.client);
+    this.client = undefined;
   }
 
   private async create(topics: string[]): Promise<void> {
-    const { partitions, replicationFactor, retentionMs, requestTimeoutMs } = this.options;
     const what = `creating topics ${topics.join(', ')}`;
     try {
-      await this.connect();
-      await withTimeout(
-        this.admin.createTopics({
+      try {
+        await this.createOnce(topics);
+      } catch (err) {
+        if (kafkaErrorType(err) !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+        this.replaceAdmin(); // it knew a topic that is gone
+        await this.createOnce(topics);
+      }
+    } catch (err) {
+      throw toBusError(err, what, { topics });
+    }
+    for (const topic of topics) this.known.add(topic);
+  }
+
+  private async createOnce(topics: string[]): Promise<void> {
+    const { partitions, replicationFactor, retentionMs, requestTimeoutMs } = this.options;
+    const admin = await this.admin();
+    await withTimeout(
+        admin.createTopics({
           topics: topics.map((topic) => ({
             topic,
             numPartitions: partitions,
@@ -105,16 +124,12 @@ export class KafkaTopics {
           waitForLeaders: false,
         }),
         requestTimeoutMs * 3,
-        what,
-      );
-      await this.waitForLeaders(topics);
-    } catch (err) {
-      throw toBusError(err, what, { topics });
-    }
-    for (const topic of topics) this.known.add(topic);
+        `creating topics ${topics.join(', ')}`,
+    );
+    await this.waitForLeaders(admin, topics);
   }
 
-  private async waitForLeaders(topics: string[]): Promise<void> {
+  private async waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
     const deadline = Date.now() + this.options.requestTimeoutMs;
     for (;;) {
       // KRaft brokers learn about a new topic from the controller a moment after CreateTopics answered:
@@ -122,10 +137,10 @@ export class KafkaTopics {
       let ready = false;
       let last: unknown;
       try {
-        const metadata = await withTimeout(this.admin.fetchTopicMetadata({ topics }), this.options.requestTimeoutMs, 'reading topic metadata');
+        const metadata = await withTimeout(admin.fetchTopicMetadata({ topics }), this.options.requestTimeoutMs, 'reading topic metadata');
         ready = metadata.topics.length === topics.length && metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
         // ...and a leader named in metadata may still answer NOT_LEADER_FOR_PARTITION for a moment.
-        if (ready) for (const topic of topics) await withTimeout(this.admin.fetchTopicOffsets(topic), this.options.requestTimeoutMs, 'reading topic offsets');
+        if (ready) for (const topic of topics) await withTimeout(admin.fetchTopicOffsets(topic), this.options.requestTimeoutMs, 'reading topic offsets');
       } catch (err) {
         ready = false;
         last = err;
@@ -149,11 +164,26 @@ export class KafkaTopics {
     }
   }
 
-  private connect(): Promise<void> {
-    this.connecting ??= withTimeout(this.admin.connect(), this.options.requestTimeoutMs * 3, 'connecting the Kafka admin client').catch((err: unknown) => {
-      this.connecting = undefined;
-      throw err;
-    });
-    return this.connecting;
+  private admin(): Promise<Admin> {
+    if (!this.client) {
+      const admin = this.kafka.admin({ retry: { retries: this.options.retries, initialRetryTime: 100, maxRetryTime: 2000 } });
+      const connecting = withTimeout(admin.connect(), this.options.requestTimeoutMs * 3, 'connecting the Kafka admin client').then(() => admin);
+      this.client = connecting;
+      connecting.catch(() => {
+        if (this.client === connecting) this.client = undefined;
+        void admin.disconnect().catch(() => {});
+      });
+    }
+    return this.client;
+  }
+
+  private replaceAdmin(): void {
+    void this.disconnect(this.client);
+    this.client = undefined;
+  }
+
+  private async disconnect(client: Promise<Admin> | undefined): Promise<void> {
+    const admin = await client?.catch(() => undefined);
+    if (admin) await withTimeout(admin.disconnect(), this.options.closeTimeoutMs, 'disconnecting the Kafka admin client').catch(() => {});
   }
 }

@@ -15,10 +15,16 @@ export function encodeFrame(body: Buffer): Buffer {
   return frame;
 }
 
-/** Incremental decoder: push() socket chunks, get back every complete frame body. */
+/**
+ * Incremental decoder: push() socket chunks, get back every complete frame body. Chunks of a frame still
+ * incomplete are only collected (joined once the frame is whole), so a large frame costs O(size).
+ */
 export class FrameDecoder {
   private readonly maxFrameBytes: number;
-  private buffered: Buffer = Buffer.alloc(0);
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Bytes needed before anything new can be decoded. */
+  private need = FRAME_HEADER_BYTES;
 
   constructor(maxFrameBytes: number) {
     this.maxFrameBytes = maxFrameBytes;
@@ -26,20 +32,29 @@ export class FrameDecoder {
 
   /** Throws INVALID_DATA when a frame header announces more than maxFrameBytes. */
   push(chunk: Buffer): Buffer[] {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes < this.need) return [];
+    const buffer = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending, this.pendingBytes);
     const bodies: Buffer[] = [];
     let offset = 0;
-    while (this.buffered.length - offset >= FRAME_HEADER_BYTES) {
-      const length = this.buffered.readUInt32BE(offset);
+    this.need = FRAME_HEADER_BYTES;
+    while (buffer.length - offset >= FRAME_HEADER_BYTES) {
+      const length = buffer.readUInt32BE(offset);
       if (length > this.maxFrameBytes) {
         throw new FscError('INVALID_DATA', `frame of ${length} bytes exceeds the ${this.maxFrameBytes}-byte limit`);
       }
       const end = offset + FRAME_HEADER_BYTES + length;
-      if (this.buffered.length < end) break;
-      bodies.push(this.buffered.subarray(offset + FRAME_HEADER_BYTES, end));
+      if (buffer.length < end) {
+        this.need = FRAME_HEADER_BYTES + length;
+        break;
+      }
+      bodies.push(buffer.subarray(offset + FRAME_HEADER_BYTES, end));
       offset = end;
     }
-    this.buffered = offset === this.buffered.length ? Buffer.alloc(0) : this.buffered.subarray(offset);
+    const rest = buffer.subarray(offset);
+    this.pending = rest.length > 0 ? [rest] : [];
+    this.pendingBytes = rest.length;
     return bodies;
   }
 }

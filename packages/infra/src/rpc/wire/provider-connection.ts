@@ -53,6 +53,7 @@ export class ProviderConnection {
   private readonly pings = new Map<number, (alive: boolean) => void>();
   private nextId = 1;
   private retired = false;
+  private corked = false;
 
   constructor(options: ProviderConnectionOptions) {
     this.options = options;
@@ -131,7 +132,7 @@ export class ProviderConnection {
         resolve(alive);
       };
       this.pings.set(id, answer);
-      this.socket.write(encodeFrame(encodeMessage({ k: 'ping', id })));
+      this.write(encodeFrame(encodeMessage({ k: 'ping', id })));
     });
   }
 
@@ -211,7 +212,20 @@ export class ProviderConnection {
     while (this.queued.length > 0 && this.written.size < this.options.maxInFlight) {
       const call = this.queued.shift() as Call;
       this.written.set(call.id, call);
-      this.socket.write(encodeFrame(call.body));
+      this.write(encodeFrame(call.body));
     }
+  }
+
+  /** Frames written in the same tick leave in one syscall (cork until the next tick). */
+  private write(frame: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(frame);
   }
 }

@@ -17,6 +17,7 @@ export interface RpcServerOptions {
 interface ServerConnection {
   socket: Socket;
   inFlight: number;
+  corked: boolean;
 }
 
 /**
@@ -105,7 +106,7 @@ export class RpcServer {
     }
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 10_000);
-    const connection: ServerConnection = { socket, inFlight: 0 };
+    const connection: ServerConnection = { socket, inFlight: 0, corked: false };
     this.connections.add(connection);
     const decoder = new FrameDecoder(this.options.maxFrameBytes);
     socket.on('data', (chunk: Buffer) => {
@@ -179,6 +180,15 @@ export class RpcServer {
       const fsc = err instanceof FscError ? err : new FscError('INVALID_DATA', `result is not JSON-serialisable: ${(err as Error).message}`);
       this.options.logger?.error({ err, service: call?.s, method: call?.m }, 'rpc: reply cannot be sent');
       body = encodeMessage({ k: 'err', id: message.id, e: fsc.toWire() });
+    }
+    // Replies produced in the same tick leave in one syscall.
+    if (!connection.corked) {
+      connection.corked = true;
+      connection.socket.cork();
+      process.nextTick(() => {
+        connection.corked = false;
+        connection.socket.uncork();
+      });
     }
     connection.socket.write(encodeFrame(body));
   }
