@@ -134,7 +134,7 @@ test('connection: results, answered errors, rejected calls, unknown methods; out
   assert.ok(!draining.ok && draining.error.code === 'SHUTTING_DOWN', JSON.stringify(draining));
   assert.ok(draining.outcome === 'rejected' || draining.outcome === 'not-sent');
   assert.equal(p.isPreferred(address), false, 'a draining provider is not preferred');
-  server.close();
+  await server.close();
   p.closeAll(new FscError('SHUTTING_DOWN'));
 });
 
@@ -186,7 +186,7 @@ test('connection: at most maxInFlight calls are written at once; the rest wait a
     Array.from({ length: 20 }, (_, i) => i),
   );
   assert.equal(peak, 3);
-  server.close();
+  await server.close();
   p.closeAll(new FscError('SHUTTING_DOWN'));
 });
 
@@ -207,7 +207,7 @@ test('server: over its per-connection bound a call is rejected (not run) with OV
   assert.equal(results.filter((r) => r.ok).length, 2);
   assert.ok(results.filter((r) => !r.ok).every((r) => !r.ok && r.outcome === 'rejected' && r.error.code === 'OVER_FREQUENCY'));
   assert.equal(runs, 2);
-  server.close();
+  await server.close();
   p.closeAll(new FscError('SHUTTING_DOWN'));
 });
 
@@ -228,7 +228,7 @@ test('frame limit: a call too large fails INVALID_DATA unsent; a reply too large
   header.writeUInt32BE(1 << 30);
   raw.write(header);
   await new Promise((resolve) => raw.once('close', resolve));
-  server.close();
+  await server.close();
   p.closeAll(new FscError('SHUTTING_DOWN'));
 });
 
@@ -247,3 +247,20 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => s.close(resolve));
   return port;
 }
+
+test('close right after drain still delivers the reply written in the same tick (no destroy before flush)', async () => {
+  const { server, port, address } = await startServer({
+    async work() {
+      await sleep(30);
+      return 'done';
+    },
+  });
+  const p = pool();
+  const call = p.get('127.0.0.1', port, address).call('svc', 'work', '[]', 2000);
+  await sleep(10);
+  server.startDraining();
+  assert.equal(await server.drain(1000), 0);
+  await server.close(); // continues in the microtask right after the reply was written (corked until next tick)
+  assert.deepEqual(await call, { ok: true, value: 'done' });
+  p.closeAll(new FscError('SHUTTING_DOWN'));
+});

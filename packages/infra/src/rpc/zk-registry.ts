@@ -193,7 +193,7 @@ export class ZkRegistry implements ServiceRegistry {
     if (left > 0) this.logger?.warn({ calls: left }, 'rpc: drain timed out; abandoning running calls');
     // 4. Close everything.
     this.state = 'closed';
-    this.server.close();
+    await this.server.close();
     this.pool.closeAll(new FscError('SHUTTING_DOWN', 'registry closed'));
     for (const directory of this.directories.values()) directory.stop();
     this.directories.clear();

@@ -91,12 +91,28 @@ export class RpcServer {
     return this.inFlight;
   }
 
-  /** Drops every connection; calls still running are abandoned (their callers see the connection close). */
-  close(): void {
+  /**
+   * Closes every connection: replies already written are flushed first (end(), which also uncorks), then
+   * FIN; a connection not closed within `graceMs` is destroyed. Calls still running are abandoned: their
+   * callers see the connection close. (destroy() right away would drop a reply written in the same tick.)
+   */
+  async close(graceMs = 1000): Promise<void> {
     this.startDraining();
     this.state = 'closed';
-    for (const connection of this.connections) connection.socket.destroy();
+    const closing = [...this.connections].map(
+      ({ socket }) =>
+        new Promise<void>((resolve) => {
+          if (socket.destroyed) return resolve();
+          const timer = setTimeout(() => socket.destroy(), graceMs);
+          socket.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          socket.end();
+        }),
+    );
     this.connections.clear();
+    await Promise.all(closing);
   }
 
   private accept(socket: Socket): void {

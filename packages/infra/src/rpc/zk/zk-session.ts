@@ -175,6 +175,10 @@ export class ZkSession {
       if (!created) throw options.conflict?.() ?? new FscError('REGISTRY_UNAVAILABLE', `${path} is owned by another session`, { zk: 'NODE_EXISTS' });
     } catch (err) {
       if (this.ephemerals.get(path) === entry) this.ephemerals.delete(path);
+      // A create that timed out while disconnected is still queued in the client and may run after the
+      // reconnect; queue a delete behind it. Only for nodes no one else may own ('replace'): a delete is
+      // not owner-checked, so it must never hit another session's lease.
+      if (options.onForeignOwner === 'replace' && isZkError(err, 'TIMEOUT')) void this.remove(path).catch(() => {});
       throw err;
     }
   }
