@@ -1,11 +1,11 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
 
 export interface LoggerOptions {
   level?: LevelWithSilent;
   /** Where JSON lines go; defaults to stdout. */
-  destination?: NodeJS.WritableStream;
+  destination?: DestinationStream;
 }
 
 export function createLogger(service: string, options: LoggerOptions = {}): Logger {

@@ -218,7 +218,7 @@ test('every key has a default that passes its own schema and a description', () 
   for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
     assert.ok(spec.schema.safeParse(spec.default).success, `${key} default ${JSON.stringify(spec.default)}`);
     assert.ok(spec.description.length > 0, key);
-    assert.match(key, /^[a-z][a-z0-9_.]*[a-z0-9]$/i);
+    assert.match(key, /^[a-z][a-z0-9_.-]*[a-z0-9]$/i);
   }
 });
 

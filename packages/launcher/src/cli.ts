@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { FscError } from '@fscpush/core';
+import { FscError, type Logger } from '@fscpush/core';
 import { startEmbedded } from './embedded.ts';
+import { startClusterService, type ServiceName } from './cluster/run-service.ts';
+import { registerOpsCommands } from './ops-commands.ts';
+
+interface Running {
+  log: Logger;
+  close(): Promise<string[]>;
+}
 
 const program = new Command()
   .name('fscpush')
@@ -9,36 +16,57 @@ const program = new Command()
   .option('-c, --config <file>', 'application.properties to read', 'config/application.properties')
   .option('-d, --data-dir <dir>', 'data directory (overrides fscpush.data.dir)');
 
+function sources() {
+  const opts = program.opts<{ config: string; dataDir?: string }>();
+  return {
+    file: resolve(opts.config),
+    env: process.env,
+    ...(opts.dataDir !== undefined && { overrides: { 'fscpush.data.dir': opts.dataDir } }),
+  };
+}
+
+registerOpsCommands(program, sources);
+
+/** Starts, then stops cleanly on SIGINT/SIGTERM; a broken configuration exits 2 naming the keys. */
+async function run(start: () => Promise<Running>): Promise<void> {
+  let server: Running;
+  try {
+    server = await start();
+  } catch (err) {
+    if (err instanceof FscError && err.code === 'CONFIG_INVALID') {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.log.info({ signal }, 'shutting down');
+    const failed = await server.close();
+    if (failed.length > 0) server.log.warn({ failed }, 'some parts did not stop cleanly');
+    process.exit(failed.length > 0 ? 1 : 0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
 program
   .command('all', { isDefault: true })
   .description('run push-group, push-connector and push-api in one process on embedded parts')
-  .action(async () => {
-    const opts = program.opts<{ config: string; dataDir?: string }>();
-    let server;
-    try {
-      server = await startEmbedded({
-        file: resolve(opts.config),
-        env: process.env,
-        ...(opts.dataDir !== undefined && { overrides: { 'fscpush.data.dir': opts.dataDir } }),
-      });
-    } catch (err) {
-      if (err instanceof FscError && err.code === 'CONFIG_INVALID') {
-        process.stderr.write(`${err.message}\n`);
-        process.exit(2);
-      }
-      throw err;
-    }
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      server.log.info({ signal }, 'shutting down');
-      const failed = await server.close();
-      if (failed.length > 0) server.log.warn({ failed }, 'some parts did not stop cleanly');
-      process.exit(failed.length > 0 ? 1 : 0);
-    };
-    process.on('SIGINT', () => void stop('SIGINT'));
-    process.on('SIGTERM', () => void stop('SIGTERM'));
-  });
+  .action(() => run(() => startEmbedded(sources())));
+
+const SERVICES: [ServiceName, string][] = [
+  ['push-group', 'cluster mode: login, sessions, users, friends, groups, messages (ZooKeeper, Kafka, Hazelcast, MySQL)'],
+  ['push-connector', 'cluster mode: client connections on TCP and WebSocket (ZooKeeper, Kafka, MinIO)'],
+  ['push-api', 'cluster mode: the admin/open HTTP API (ZooKeeper, Hazelcast, MySQL)'],
+];
+for (const [service, description] of SERVICES) {
+  program
+    .command(service)
+    .description(description)
+    .action(() => run(() => startClusterService({ ...sources(), service })));
+}
 
 await program.parseAsync(process.argv);

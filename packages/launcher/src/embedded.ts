@@ -7,6 +7,7 @@ import { startPushApi } from '@fscpush/push-api';
 import { startPushConnector, type PushConnector } from '@fscpush/push-connector';
 import { startPushGroup } from '@fscpush/push-group';
 import { startEmbeddedMedia } from './embedded-media.ts';
+import { ServiceOps } from '@fscpush/ops';
 
 export interface EmbeddedOptions extends ConfigSource {
   /** JSON-copy values across the in-process registry, as the network would (tests) */
@@ -16,7 +17,7 @@ export interface EmbeddedOptions extends ConfigSource {
 
 export interface EmbeddedServer {
   readonly config: ConfigValues;
-  readonly ports: { tcp: number; ws: number; login: number; api: number; media: number };
+  readonly ports: { tcp: number; ws: number; login: number; api: number; media: number; management: number };
   readonly adminSecret: string;
   readonly dataDir: string;
   readonly connector: PushConnector;
@@ -32,7 +33,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   if (config['fscpush.mode'] !== 'embedded') {
     throw new FscError('CONFIG_INVALID', 'fscpush.mode: the all-in-one server runs embedded; cluster mode runs each service as its own process');
   }
-  const log = options.log ?? createLogger('fscpush', { level: config['log.level'] });
+  const ops = new ServiceOps(config, 'all');
+  const log = options.log ?? createLogger('fscpush', { level: config['log.level'], destination: ops.logDestination });
   for (const warning of warnings) log.warn(warning);
   const dataDir = resolve(config['fscpush.data.dir']);
   mkdirSync(dataDir, { recursive: true });
@@ -42,29 +44,32 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
 
   const shutdown = new ShutdownSequence();
   try {
-    const store = await openSqliteStore(join(dataDir, 'fscpush.sqlite'));
+    const management = await ops.listen(log, shutdown);
+    const store = ops.store(await openSqliteStore(join(dataDir, 'fscpush.sqlite')));
     shutdown.add('store', () => store.close());
     const media = await startEmbeddedMedia(config, dataDir, httpTls, log.child({ svc: 'media' }));
     shutdown.add('media', () => media.close());
-    const grid = new MemoryGrid();
+    const grid = ops.grid(new MemoryGrid());
     shutdown.add('grid', () => grid.close());
-    const bus = new InProcessBus();
+    const bus = ops.bus(new InProcessBus());
     shutdown.add('bus', () => bus.close());
-    const registry = new InProcessRegistry({ nodeId: EMBEDDED_NODE, copyValues: options.strictRpc === true });
+    const registry = ops.registry(new InProcessRegistry({ nodeId: EMBEDDED_NODE, copyValues: options.strictRpc === true }));
     shutdown.add('registry', () => registry.close());
 
     const group = await startPushGroup({ config, nodeId, registry, bus, grid, store, log: log.child({ svc: 'push-group' }), ...(httpTls && { tls: httpTls }) });
     shutdown.add('push-group', () => group.close());
     const connector = await startPushConnector({ config, node: EMBEDDED_NODE, registry, bus, log: log.child({ svc: 'push-connector' }), storage: media.storage, ...(wsTls && { wsTls }) });
     shutdown.add('push-connector', () => connector.close());
+    ops.connector(connector);
     const adminSecret = config['im.admin_secret'] !== '' ? config['im.admin_secret'] : installAdminSecret(dataDir, log);
     const api = await startPushApi({ config, registry, store, grid, adminSecret, log: log.child({ svc: 'push-api' }), ...(httpTls && { tls: httpTls }) });
     shutdown.add('push-api', () => api.close());
 
-    log.info({ dataDir, tcp: connector.tcpPort, ws: connector.wsPort, login: group.httpPort, api: api.port, media: media.port }, 'fscpush embedded server started');
+    log.info({ dataDir, tcp: connector.tcpPort, ws: connector.wsPort, login: group.httpPort, api: api.port, media: media.port, management }, 'fscpush embedded server started');
+    ops.ready(shutdown, EMBEDDED_NODE);
     return {
       config,
-      ports: { tcp: connector.tcpPort, ws: connector.wsPort, login: group.httpPort, api: api.port, media: media.port },
+      ports: { tcp: connector.tcpPort, ws: connector.wsPort, login: group.httpPort, api: api.port, media: media.port, management },
       adminSecret,
       dataDir,
       connector,
@@ -72,6 +77,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       close: () => shutdown.run(config['shutdown.timeout.ms']),
     };
   } catch (err) {
+    log.fatal({ err }, 'fscpush embedded server did not start');
     await shutdown.run(config['shutdown.timeout.ms']);
     throw err;
   }

@@ -30,6 +30,7 @@ async function startChild(dataDir: string): Promise<Child> {
       FSCPUSH_SERVER_HTTP_PORT: '0',
       FSCPUSH_PUSH_API_PORT: '0',
       FSCPUSH_MEDIA_HTTP_PORT: '0',
+      FSCPUSH_MANAGEMENT_PORT: '0',
       FSCPUSH_SMS_SUPERCODE: SUPER,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

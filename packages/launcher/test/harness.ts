@@ -60,6 +60,7 @@ export class TestServer {
         'server.http.port': 0,
         'push.api.port': 0,
         'media.http.port': 0,
+        'management.port': 0,
         'sms.superCode': TEST_SUPER_CODE,
         ...options.overrides,
       },

@@ -12,7 +12,7 @@ const hostPorts = z.string().regex(/^[A-Za-z0-9.\-[\]:]+(,[A-Za-z0-9.\-[\]:]+)*$
 export const CLUSTER_KEYS = {
   'dubbo.registry.address': { schema: z.string().regex(/^zookeeper:\/\/[^\s]+$/, 'zookeeper://host:port[,host:port]'), default: 'zookeeper://127.0.0.1:2181', description: 'ZooKeeper of the service registry (Dubbo layout /dubbo/<service>/providers); also ?backup=host:port,…' },
   'dubbo.protocol.host': { schema: z.string(), default: '', description: 'address other hosts reach this process at for RPC; empty = server.address (set it on multi-host installs)' },
-  'dubbo.protocol.port': { schema: port, default: '0', description: 'RPC listener port; 0 = the service default (push-connector 7461, push-group 7463, push-api 7465)' },
+  'dubbo.protocol.port': { schema: z.union([z.literal(''), port]), default: '', description: 'RPC listener port; empty = the service default (push-connector 7461, push-group 7463, push-api 7465); 0 = any free port' },
   'zookeeper.session.timeout.ms': { schema: positiveInt, default: '10000', description: 'ZooKeeper session timeout: how soon a dead process leaves the registry' },
   'rpc.timeout.ms': { schema: positiveInt, default: '5000', description: 'timeout of one remote call attempt' },
   'push.kafka.broker': { schema: hostPorts, default: '127.0.0.1:9092', description: 'Kafka bootstrap brokers (comma-separated); delivery events travel on one topic per connector' },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CLUSTER_KEYS } from './cluster-keys.ts';
+import { OPS_KEYS } from './ops-keys.ts';
 
 /**
  * Every configuration key fscpush reads. Names follow FShareChat's application.properties where a key
@@ -65,6 +66,7 @@ export const CONFIG_KEYS = {
   'media.max.bytes.favorite': { schema: positiveInt, default: '209715200', description: 'largest upload of media type 6 (favorite)' },
   'shutdown.timeout.ms': { schema: positiveInt, default: '10000', description: 'graceful shutdown: time to drain before closing forcibly' },
   ...CLUSTER_KEYS,
+  ...OPS_KEYS,
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

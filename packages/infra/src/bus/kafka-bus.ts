@@ -7,6 +7,7 @@ import { kafkaLogCreator, kafkaLogLevel } from './kafka-log.ts';
 import { KafkaPublisher } from './kafka-publisher.ts';
 import { KafkaSubscription } from './kafka-subscription.ts';
 import { KafkaTopics } from './kafka-topics.ts';
+import { withTimeout } from './with-timeout.ts';
 
 export type { KafkaBusOptions } from './kafka-bus-options.ts';
 
@@ -63,16 +64,19 @@ export class KafkaBus implements MessageBus {
 
   async publish(topic: string, records: BusRecord[]): Promise<void> {
     this.assertOpen();
-    await this.topics.ensure([topic]);
+    const deadline = Date.now() + this.options.publishTimeoutMs;
+    const left = (): number => deadline - Date.now();
+    await withTimeout(this.topics.ensure([topic]), left(), `publishing to ${topic}`);
     if (records.length === 0) return;
     try {
-      await this.publisher.send(topic, records);
+      await this.publisher.send(topic, records, left());
     } catch (err) {
-      if (!(err instanceof FscError) || kafkaErrorType(err.cause) !== 'UNKNOWN_TOPIC_OR_PARTITION' || this.closed) throw err;
+      const lostTopic = err instanceof FscError && kafkaErrorType(err.cause) === 'UNKNOWN_TOPIC_OR_PARTITION';
+      if (!lostTopic || this.closed || left() <= 0) throw err;
       // The broker lost the topic (it came back with empty storage): create it again, send once more.
       this.topics.forget(topic);
-      await this.topics.ensure([topic]);
-      await this.publisher.send(topic, records);
+      await withTimeout(this.topics.ensure([topic]), left(), `publishing to ${topic}`);
+      await this.publisher.send(topic, records, left());
     }
   }
 

@@ -37,7 +37,9 @@ export class KafkaPublisher {
   private readonly log: Logger | undefined;
   private readonly queue: PendingSend[] = [];
   private producer: Promise<Producer> | undefined;
-  private pumping: Promise<void> | undefined;
+  /** Set and cleared synchronously with the pump loop's own checks, so no call can slip between them. */
+  private pumping = false;
+  private pumped: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(kafka: Kafka, options: ResolvedKafkaBusOptions) {
@@ -46,7 +48,8 @@ export class KafkaPublisher {
     this.log = options.log;
   }
 
-  send(topic: string, records: readonly BusRecord[]): Promise<void> {
+  /** Resolves when the broker acknowledged every record; rejects after kafkajs gave up or after timeoutMs. */
+  send(topic: string, records: readonly BusRecord[], timeoutMs: number): Promise<void> {
     const messages = records.map(toMessage);
     const bytes = messages.reduce((n, m) => n + (m.key as Buffer).length + (m.value as Buffer).length + RECORD_OVERHEAD_BYTES, 0);
     return new Promise<void>((resolve, reject) => {
@@ -64,34 +67,43 @@ export class KafkaPublisher {
           if (!sent) this.queue.splice(this.queue.indexOf(entry), 1);
           const msg = sent ? 'publish not acknowledged in time (it may still be written)' : 'publish not sent in time';
           reject(new FscError('BUS_UNAVAILABLE', `${msg}: ${this.options.publishTimeoutMs} ms`, { topic, sent }));
-        }, this.options.publishTimeoutMs),
+        }, Math.max(1, timeoutMs)),
       };
       this.queue.push(entry);
-      this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
+      if (!this.pumping) {
+        this.pumping = true;
+        this.pumped = this.pump();
+      }
     });
   }
 
   /** Waits (bounded) for queued and in-flight sends, then disconnects the producer. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.pumping) await withTimeout(this.pumping, this.options.closeTimeoutMs, 'flushing the Kafka producer').catch(() => {});
+    if (this.pumping) await withTimeout(this.pumped, this.options.closeTimeoutMs, 'flushing the Kafka producer').catch(() => {});
     for (const entry of this.queue.splice(0)) settle(entry, new FscError('SHUTTING_DOWN', 'bus is closed'));
     await this.dropProducer();
   }
 
+  /** Sends queued calls until none is left; `pumping` drops in the same tick as the last queue check. */
   private async pump(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.takeRequest();
-      try {
-        const producer = await this.connectedProducer();
-        await producer.sendBatch({ topicMessages: byTopic(batch), acks: -1, timeout: this.options.requestTimeoutMs });
-        for (const entry of batch) settle(entry);
-      } catch (err) {
-        const error = toBusError(err, 'publishing to Kafka', { topics: [...new Set(batch.map((e) => e.topic))] });
-        this.log?.warn({ err: error, records: batch.reduce((n, e) => n + e.messages.length, 0) }, 'Kafka publish failed');
-        for (const entry of batch) settle(entry, error);
-        await this.dropProducer();
-      }
+    try {
+      while (this.queue.length > 0) await this.sendRequest(this.takeRequest());
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async sendRequest(batch: PendingSend[]): Promise<void> {
+    try {
+      const producer = await this.connectedProducer();
+      await producer.sendBatch({ topicMessages: byTopic(batch), acks: -1, timeout: this.options.requestTimeoutMs });
+      for (const entry of batch) settle(entry);
+    } catch (err) {
+      const error = toBusError(err, 'publishing to Kafka', { topics: [...new Set(batch.map((e) => e.topic))] });
+      this.log?.warn({ err: error, records: batch.reduce((n, e) => n + e.messages.length, 0) }, 'Kafka publish failed');
+      for (const entry of batch) settle(entry, error);
+      await this.dropProducer();
     }
   }
 

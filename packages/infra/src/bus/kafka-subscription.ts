@@ -61,6 +61,9 @@ export class KafkaSubscription implements Subscription {
   private seededNow: () => void = () => {};
   private readonly joined: Promise<void>;
   private joinedNow: () => void = () => {};
+  /** Resolves when the fetch loop runs (kafkajs ignores commitOffsets() until then, silently). */
+  private readonly fetching: Promise<void>;
+  private fetchingNow: () => void = () => {};
 
   constructor(args: KafkaSubscriptionArgs) {
     this.kafka = args.kafka;
@@ -76,6 +79,7 @@ export class KafkaSubscription implements Subscription {
     this.abandon = new Promise((resolve) => (this.abandonNow = () => resolve('aborted')));
     this.seeded = new Promise((resolve) => (this.seededNow = resolve));
     this.joined = new Promise((resolve) => (this.joinedNow = resolve));
+    this.fetching = new Promise((resolve) => (this.fetchingNow = resolve));
   }
 
   /** Connects, joins the group and commits the start offsets of a new group; bounded by joinTimeoutMs. */
@@ -85,7 +89,7 @@ export class KafkaSubscription implements Subscription {
       await withTimeout(
         (async () => {
           await this.launch();
-          await Promise.race([this.joined, this.stopped]);
+          await Promise.race([Promise.all([this.joined, this.fetching]), this.stopped]);
           if (this.stopping) throw new FscError('SHUTTING_DOWN', 'subscription closed while starting');
           await this.commitSeeds();
         })(),
@@ -107,6 +111,7 @@ export class KafkaSubscription implements Subscription {
   private async shutdown(): Promise<void> {
     this.stopping = true;
     this.stop.abort();
+    this.seededNow(); // a batch waiting for the start offsets goes on, sees `stopping` and hands nothing over
     clearTimeout(this.respawnTimer);
     const drain = setTimeout(this.abandonNow, this.options.closeDrainMs);
     try {
@@ -141,6 +146,7 @@ export class KafkaSubscription implements Subscription {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => this.onJoin(consumer, event.payload.memberAssignment));
+    consumer.on(consumer.events.FETCH_START, () => this.fetchingNow());
     consumer.on(consumer.events.CRASH, (event) => this.onCrash(consumer, event.payload.error, event.payload.restart));
     await consumer.connect();
     // fromBeginning only matters where the group has no valid offset: a new group is seeded (below), so
@@ -264,10 +270,7 @@ export class KafkaSubscription implements Subscription {
   }
 }
 
+/** Copies the value: a view would keep kafkajs' whole fetch response (up to megabytes) alive as long as the handler keeps the record. */
 function toBusRecord(message: KafkaMessage): BusRecord {
-  const value = message.value;
-  return {
-    key: message.key ? message.key.toString('utf8') : '',
-    value: value ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(0),
-  };
+  return { key: message.key ? message.key.toString('utf8') : '', value: message.value ? new Uint8Array(message.value) : new Uint8Array(0) };
 }

@@ -7,7 +7,7 @@ import { FscError, type ErrorCode } from '@fscpush/core';
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string, code: ErrorCode = 'BUS_UNAVAILABLE'): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new FscError(code, `${what}: no answer within ${ms} ms`, { timeoutMs: ms })), ms);
+    timer = setTimeout(() => reject(new FscError(code, `${what}: no answer within ${ms} ms`, { timeoutMs: ms })), Math.max(1, ms));
   });
   try {
     return await Promise.race([promise, timeout]);

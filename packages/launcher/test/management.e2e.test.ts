@@ -1,0 +1,62 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestServer, pullAll } from './harness.ts';
+
+/** Reads one sample's value from Prometheus text, by its exact name and label set. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('the all-in-one server exposes /health and /metrics on its management port', () => {
+  let t: TestServer;
+  let base: string;
+
+  before(async () => {
+    t = await TestServer.start();
+    base = `http://127.0.0.1:${t.server.ports.management}`;
+  });
+  after(() => t.stop());
+
+  test('GET /health: up, with the registry, bus, store and grid checks; /health/live answers too', async () => {
+    const res = await fetch(`${base}/health`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { status: string; service: string; pid: number; checks: Record<string, { status: string }> };
+    assert.equal(body.status, 'up');
+    assert.equal(body.service, 'all');
+    assert.equal(body.pid, process.pid);
+    assert.deepEqual(Object.keys(body.checks).sort(), ['bus', 'grid', 'registry', 'store']);
+    for (const check of Object.values(body.checks)) assert.equal(check.status, 'up');
+    const live = await fetch(`${base}/health/live`);
+    assert.equal(live.status, 200);
+    assert.equal((await fetch(`${base}/nope`)).status, 404);
+  });
+
+  test('GET /metrics counts connections by transport, messages in/out, acks, pulls and RPC latency', async () => {
+    const alice = await t.login('13900009001', 'm-alice');
+    const bob = await t.login('13900009002', 'm-bob');
+    const a = await t.connect('tcp', alice);
+    const b = await t.connect('ws', bob);
+    const sent = await a.sendText({ type: 0, target: bob.userId }, 'metrics');
+    assert.equal(sent.ok, true);
+    await b.waitForNotify();
+    const pulled = await pullAll(b, '0');
+    assert.deepEqual(pulled.messages.map((m) => m.text), ['metrics']);
+
+    const res = await fetch(`${base}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
+    const text = await res.text();
+    const svc = 'service="all"';
+    assert.equal(sample(text, `fscpush_connections{transport="tcp",state="open",${svc}}`), 1);
+    assert.equal(sample(text, `fscpush_connections{transport="ws",state="open",${svc}}`), 1);
+    assert.equal(sample(text, `fscpush_messages_in_total{outcome="ok",${svc}}`), 1);
+    assert.equal(sample(text, `fscpush_acks_total{outcome="ok",${svc}}`), 1);
+    assert.ok((sample(text, `fscpush_pulls_total{outcome="ok",${svc}}`) ?? 0) >= 1);
+    assert.ok((sample(text, `fscpush_messages_out_total{${svc}}`) ?? 0) >= 1);
+    assert.match(text, /fscpush_rpc_server_duration_seconds_bucket\{le="0\.005",service="com\.comsince\.github\.MessageService",method="send",outcome="ok"/);
+    assert.match(text, /fscpush_bus_consumed_records_total\{topic="fscpush\.deliver\.embedded-0",service="all"\} \d+/);
+    assert.match(text, /^process_resident_memory_bytes\{service="all"\} \d+/m);
+    assert.match(text, /^fscpush_build_info\{version="[^"]+",node="v24\.[^"]+",service="all"\} 1/m);
+  });
+});

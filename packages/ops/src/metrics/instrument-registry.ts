@@ -1,0 +1,81 @@
+import { asFscError, SERVICE_NAMES } from '@fscpush/core';
+import type { ConsumeOptions, ProvideOptions, ServiceRegistry } from '@fscpush/infra';
+import type { ServiceMetrics } from './service-metrics.ts';
+
+type Method = (...args: unknown[]) => unknown;
+type Observe = (service: string, method: string, outcome: string, seconds: number, result: unknown) => void;
+
+/**
+ * Wraps a ServiceRegistry so every remote call is timed: calls this process makes (consume) and calls it
+ * serves (provide). Message counters are derived from the MessageService calls.
+ */
+export function instrumentRegistry<R extends ServiceRegistry>(registry: R, metrics: ServiceMetrics): R {
+  const served: Observe = (service, method, outcome, seconds, result) => {
+    metrics.rpcServer.observe({ service, method, outcome }, seconds);
+    if (service !== SERVICE_NAMES.messages) return;
+    if (method === 'send') metrics.messagesIn.inc({ outcome });
+    if (method === 'pull') {
+      metrics.pulls.inc({ outcome });
+      const messages = (result as { messages?: unknown[] } | undefined)?.messages;
+      if (Array.isArray(messages)) metrics.messagesOut.inc(messages.length);
+    }
+  };
+  const called: Observe = (service, method, outcome, seconds) => {
+    metrics.rpcClient.observe({ service, method, outcome }, seconds);
+    if (service === SERVICE_NAMES.messages && method === 'send') metrics.acks.inc({ outcome });
+  };
+  return new Proxy(registry, {
+    get(target, prop, receiver) {
+      if (prop === 'provide') {
+        return (service: string, impl: object, options?: ProvideOptions) => target.provide(service, timedProvider(service, impl, served), options);
+      }
+      if (prop === 'consume') {
+        return <T extends object>(service: string, options?: ConsumeOptions): T => timedConsumer(service, target.consume<T>(service, options), called);
+      }
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? (value as Method).bind(target) : value;
+    },
+  });
+}
+
+/** A plain object with the provider's methods (own and inherited, as the registry lists them), each timed. */
+function timedProvider(service: string, impl: object, observe: Observe): object {
+  const wrapped: Record<string, Method> = {};
+  for (let o: object | null = impl; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of Object.getOwnPropertyNames(o)) {
+      const fn = Object.getOwnPropertyDescriptor(o, name)?.value as unknown;
+      if (name === 'constructor' || typeof fn !== 'function' || Object.hasOwn(wrapped, name)) continue;
+      wrapped[name] = (...args) => timed(() => (fn as Method).apply(impl, args), (outcome, seconds, result) => observe(service, name, outcome, seconds, result));
+    }
+  }
+  return wrapped;
+}
+
+function timedConsumer<T extends object>(service: string, proxy: T, observe: Observe): T {
+  const cache = new Map<string, Method>();
+  return new Proxy(proxy, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof prop !== 'string' || typeof value !== 'function') return value;
+      let method = cache.get(prop);
+      if (!method) {
+        method = (...args) => timed(() => (value as Method).apply(target, args), (outcome, seconds, result) => observe(service, prop, outcome, seconds, result));
+        cache.set(prop, method);
+      }
+      return method;
+    },
+  });
+}
+
+async function timed(call: () => unknown, done: (outcome: string, seconds: number, result: unknown) => void): Promise<unknown> {
+  const start = process.hrtime.bigint();
+  const seconds = () => Number(process.hrtime.bigint() - start) / 1e9;
+  try {
+    const result = await call();
+    done('ok', seconds(), result);
+    return result;
+  } catch (err) {
+    done(asFscError(err).code, seconds(), undefined);
+    throw err;
+  }
+}
