@@ -8,7 +8,7 @@ const decoder = new TextDecoder();
 export async function consumeDeliveries(bus: MessageBus, node: string, table: ConnectionTable, log: Logger): Promise<Subscription> {
   const topic = deliveryTopic(node);
   await bus.ensureTopics([topic]);
-  return bus.subscribe(topic, `connector-${node}`, async (records: BusRecord[]) => {
+  return bus.subscribe(topic, `connector-${node.split('@')[0]}`, async (records: BusRecord[]) => {
     for (const record of records) {
       let event: DeliveryEvent;
       try {

@@ -5,6 +5,10 @@
  * key reach subscribers in publish order; each record reaches one subscriber per group at least once —
  * a batch is committed only after the handler's promise resolves, and redelivered if it rejects or the
  * subscriber dies. Handlers must therefore tolerate duplicates.
+ * subscribe resolves once the subscription is live: every record published after that reaches it. A
+ * group subscribing for the first time gets nothing published before. Records published while a known
+ * group has no live subscriber: the embedded bus drops them; Kafka keeps them (retention) and the group's
+ * next subscriber resumes after its last committed batch.
  */
 export interface BusRecord {
   key: string;

@@ -111,20 +111,20 @@ export class KafkaTopics {
     const { partitions, replicationFactor, retentionMs, requestTimeoutMs } = this.options;
     const admin = await this.admin();
     await withTimeout(
-        admin.createTopics({
-          topics: topics.map((topic) => ({
-            topic,
-            numPartitions: partitions,
-            replicationFactor,
-            configEntries: [{ name: 'retention.ms', value: String(retentionMs) }],
-          })),
-          // The broker's own wait; when some topics already existed kafkajs skips its leader wait,
-          // so leaders are awaited below for every topic.
-          timeout: requestTimeoutMs,
-          waitForLeaders: false,
-        }),
-        requestTimeoutMs * 3,
-        `creating topics ${topics.join(', ')}`,
+      admin.createTopics({
+        topics: topics.map((topic) => ({
+          topic,
+          numPartitions: partitions,
+          replicationFactor,
+          configEntries: [{ name: 'retention.ms', value: String(retentionMs) }],
+        })),
+        // The broker's own wait; when some topics already existed kafkajs skips its leader wait,
+        // so leaders are awaited below for every topic.
+        timeout: requestTimeoutMs,
+        waitForLeaders: false,
+      }),
+      requestTimeoutMs * 3,
+      `creating topics ${topics.join(', ')}`,
     );
     await this.waitForLeaders(admin, topics);
   }
