@@ -67,4 +67,23 @@ describe('cluster mode: 2 push-group + 2 push-connector + 1 push-api as separate
     const { messages } = await pullAll(d, start.cursor);
     assert.deepEqual(messages.map((m) => m.text), ['from the api']);
   });
+
+  test('every push-group sees a membership change at once (grid-versioned member cache)', async () => {
+    const owner = await cluster.login(groups[0]!, '13200010010', 'owner-c');
+    const member = await cluster.login(groups[1]!, '13200010011', 'member-c');
+    const o = (await cluster.connect(connectors[0]!, 'ws', owner)) as WsImClient;
+    const m = await cluster.connect(connectors[1]!, 'tcp', member);
+    for (let round = 0; round < 6; round++) {
+      const created = await o.requestJson('GC', { groupInfo: { name: `g${round}`, type: 0 }, groupMembers: [{ memberId: member.userId, type: 0 }] });
+      const gid = (created.json as { result: string }).result;
+      // warm both push-groups' caches with the member list
+      for (let i = 0; i < 4; i++) assert.equal((await m.sendText({ type: 1, target: gid }, `in ${i}`)).ok, true);
+      const kicked = await o.requestJson('GKM', { groupId: gid, memberIds: [member.userId] });
+      assert.equal(kicked.ok, true);
+      for (let i = 0; i < 4; i++) {
+        const after = await m.sendText({ type: 1, target: gid }, `out ${i}`);
+        assert.equal(after.errorCode, 9, 'a kicked member is refused by every push-group');
+      }
+    }
+  });
 });

@@ -25,6 +25,7 @@ import { InboxHeads } from './messages/inbox-heads.ts';
 import { FriendServiceImpl } from './friends/friend-service.ts';
 import { FriendsRepo } from './repos/friends-repo.ts';
 import { GroupsRepo } from './repos/groups-repo.ts';
+import { GroupMemberCache } from './repos/group-member-cache.ts';
 import { MessagesRepo } from './repos/messages-repo.ts';
 import { SessionsRepo } from './repos/sessions-repo.ts';
 import { UsersRepo } from './repos/users-repo.ts';
@@ -58,7 +59,7 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const users = new UsersRepo(store.db);
   const sessions = new SessionsRepo(store.db);
   const messagesRepo = new MessagesRepo(store.db);
-  const groups = new GroupsRepo(store.db);
+  const groups = new GroupsRepo(store.db, new GroupMemberCache(deps.grid));
   const friends = new FriendsRepo(store.db);
   if (!(await users.byUid(SYSTEM_USER_ID))) {
     await users.create({ uid: SYSTEM_USER_ID, name: SYSTEM_USER_ID, displayName: 'System' }).catch(() => undefined);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { GroupMemberType, type GroupInfoDto, type GroupMemberDto } from '@fscpush/core';
 import type { Schema } from '@fscpush/infra/store';
+import type { GroupMemberCache } from './group-member-cache.ts';
 import { toGroupInfoDto, toGroupMemberDto } from './rows.ts';
 
 export interface GroupRecord {
@@ -37,16 +38,12 @@ export interface GroupInfoChange {
  */
 export class GroupsRepo {
   private readonly db: Kysely<Schema>;
-  /**
-   * Active member lists, the hot path of group sends; dropped after every membership or role change.
-   * Process-local: with several push-group nodes it must move to the grid (see invalidate).
-   */
-  private readonly memberCache = new Map<string, Map<string, number>>();
-  /** bumped by every invalidation: a read that overlapped a change doesn't cache what it read */
-  private generation = 0;
+  /** active member lists, the hot path of group sends; invalidated cluster-wide after every change */
+  private readonly members: GroupMemberCache;
 
-  constructor(db: Kysely<Schema>) {
+  constructor(db: Kysely<Schema>, members: GroupMemberCache) {
     this.db = db;
+    this.members = members;
   }
 
   async create(group: NewGroup): Promise<string> {
@@ -84,15 +81,10 @@ export class GroupsRepo {
 
   /** uid → member type of every active member. The map is shared: callers must not change it. */
   async activeMembers(gid: string): Promise<Map<string, number>> {
-    const cached = this.memberCache.get(gid);
-    if (cached) return cached;
-    const generation = this.generation;
-    const rows = await this.db.selectFrom('group_members').select(['uid', 'type']).where('gid', '=', gid).where('removed', '=', 0).execute();
-    const members = new Map(rows.map((r) => [r.uid, Number(r.type)]));
-    if (generation !== this.generation) return members;
-    this.memberCache.set(gid, members);
-    if (this.memberCache.size > 10_000) this.memberCache.delete(this.memberCache.keys().next().value!);
-    return members;
+    return this.members.get(gid, async () => {
+      const rows = await this.db.selectFrom('group_members').select(['uid', 'type']).where('gid', '=', gid).where('removed', '=', 0).execute();
+      return new Map(rows.map((r) => [r.uid, Number(r.type)]));
+    });
   }
 
   async info(gids: string[]): Promise<GroupInfoDto[]> {
@@ -197,20 +189,11 @@ export class GroupsRepo {
     });
   }
 
-  /**
-   * Forgets the cached member list of `gid`. In cluster mode every push-group node caches, so this must become
-   * a grid-backed cache (or a bus-broadcast invalidation) for the other nodes to stop using the old list.
-   */
-  invalidate(gid: string): void {
-    this.generation += 1;
-    this.memberCache.delete(gid);
-  }
-
   private async change(gid: string, write: (trx: Kysely<Schema>) => Promise<void>): Promise<void> {
     try {
       await this.db.transaction().execute(write);
     } finally {
-      this.invalidate(gid);
+      await this.members.invalidate(gid);
     }
   }
 }
