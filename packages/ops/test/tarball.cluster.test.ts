@@ -40,6 +40,16 @@ async function metric(port: number, name: string, labels = ''): Promise<number> 
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
+/** Error lines of the services' logs go to the test output, so a failure in CI can be diagnosed. */
+function reportErrors(host: UnpackedBoot): void {
+  for (const service of ['push-group', 'push-connector', 'push-api'] as const) {
+    const file = join(host.serviceDir(service), 'logs', `${service}.log`);
+    if (!existsSync(file)) continue;
+    const errors = readFileSync(file, 'utf8').split('\n').filter((l) => /^\{"level":(50|60),/.test(l));
+    if (errors.length > 0) process.stderr.write(`${file}: ${errors.length} error lines\n${errors.slice(-5).join('\n')}\n`);
+  }
+}
+
 async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check().catch(() => false))) {
@@ -107,6 +117,7 @@ describe('the dist tarball on two "hosts": start scripts, nginx in front of two 
   after(async () => {
     await Promise.allSettled(clients.map((c) => c.close()));
     await nginx?.stop();
+    for (const host of [host1, host2]) if (host) reportErrors(host);
     for (const host of [host1, host2]) for (const pid of host ? processesUnder(host.boot) : []) process.kill(pid, 'SIGKILL');
     if (process.env['FSCPUSH_KEEP_TARBALL_TEST'] !== '1') rmSync(work, { recursive: true, force: true });
     process.stderr.write(`tarball test timings (ms): ${JSON.stringify(timings)}\n`);
@@ -173,7 +184,8 @@ describe('the dist tarball on two "hosts": start scripts, nginx in front of two 
   });
 
   test('TCP and WebSocket clients through nginx reach both connectors and chat across them', async () => {
-    const users = await Promise.all([0, 1, 2, 3].map((i) => login(`1370000010${i}`, `dev-${i}`)));
+    const users = [];
+    for (const i of [0, 1, 2, 3]) users.push(await login(`1370000010${i}`, `dev-${i}`));
     const conns: ChatClient[] = [];
     for (const [i, who] of users.entries()) conns.push(await connect(i % 2 === 0 ? 'tcp' : 'ws', who));
     await eventually('both connectors hold connections (nginx balances over both)', async () => (await metric(mgmt.c1, 'fscpush_connections', 'state="open"')) >= 1 && (await metric(mgmt.c2, 'fscpush_connections', 'state="open"')) >= 1);
