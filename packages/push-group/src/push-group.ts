@@ -57,7 +57,7 @@ export interface PushGroup {
 export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const { config, store, log } = deps;
   const users = new UsersRepo(store.db);
-  const sessions = new SessionsRepo(store.db);
+  const sessions = new SessionsRepo(store.db, store.dialect);
   const messagesRepo = new MessagesRepo(store.db);
   const groups = new GroupsRepo(store.db, new GroupMemberCache(deps.grid));
   const friends = new FriendsRepo(store.db);

@@ -55,7 +55,11 @@ export class HazelcastGrid implements SharedGrid {
     });
     // asyncStart: newHazelcastClient returns at once and connects in the background, so the wait below is
     // ours to bound; clusterConnectTimeoutMillis -1 then means "reconnect for as long as the client runs".
-    this.client = await Client.newHazelcastClient(this.clientConfig());
+    try {
+      this.client = await Client.newHazelcastClient(this.clientConfig());
+    } catch (err) {
+      throw new FscError('GRID_UNAVAILABLE', `the Hazelcast client did not start (${err instanceof Error ? err.name : typeof err})`, { clusterName, members }, { cause: err });
+    }
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), connectTimeoutMs);
@@ -173,7 +177,6 @@ export class HazelcastGrid implements SharedGrid {
         'hazelcast.client.invocation.retry.pause.millis': 250,
         'hazelcast.client.heartbeat.timeout': o.heartbeatTimeoutMs,
         'hazelcast.client.heartbeat.interval': Math.min(5000, Math.max(1000, Math.floor(o.heartbeatTimeoutMs / 3))),
-        'hazelcast.client.statistics.enabled': false,
       },
     };
   }

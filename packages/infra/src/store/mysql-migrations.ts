@@ -102,6 +102,9 @@ export async function migrateMysql(options: ResolvedMysqlStoreOptions): Promise<
     if (error) {
       const failed = results.find((r) => r.status === 'Error')?.migrationName;
       if (error instanceof FscError) throw error;
+      if ((error as { code?: unknown }).code === 'ER_BAD_DB_ERROR') {
+        throw new FscError('CONFIG_INVALID', `database ${options.database} does not exist (createDatabase is off)`, { database: options.database }, { cause: error });
+      }
       const translated = translateConnectionError(error);
       if (translated instanceof FscError) throw translated;
       throw new FscError(

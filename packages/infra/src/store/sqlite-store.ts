@@ -20,7 +20,8 @@ function toSqlValue(value: unknown): SqlValue {
 /** Adapts node:sqlite (built into Node, no native build) to the statement interface Kysely's SQLite dialect drives. */
 class NodeSqliteDatabase implements SqliteDatabase {
   private readonly db: DatabaseSync;
-  private readonly statements = new Map<string, StatementSync>();
+  /** prepared statements by SQL text, with whether they return rows (columns() builds arrays: ask once) */
+  private readonly statements = new Map<string, { stmt: StatementSync; reader: boolean }>();
 
   constructor(db: DatabaseSync) {
     this.db = db;
@@ -31,16 +32,17 @@ class NodeSqliteDatabase implements SqliteDatabase {
   }
 
   prepare(sqlText: string): SqliteStatement {
-    let stmt = this.statements.get(sqlText);
-    if (!stmt) {
-      stmt = this.db.prepare(sqlText);
+    let entry = this.statements.get(sqlText);
+    if (!entry) {
+      const stmt = this.db.prepare(sqlText);
       stmt.setReadBigInts(true);
       if (this.statements.size > 2000) this.statements.clear();
-      this.statements.set(sqlText, stmt);
+      entry = { stmt, reader: stmt.columns().length > 0 };
+      this.statements.set(sqlText, entry);
     }
-    const statement = stmt;
+    const statement = entry.stmt;
     return {
-      reader: statement.columns().length > 0,
+      reader: entry.reader,
       all: (params) => statement.all(...params.map(toSqlValue)) as unknown[],
       run: (params) => statement.run(...params.map(toSqlValue)),
       iterate: (params) => statement.iterate(...params.map(toSqlValue)) as IterableIterator<unknown>,

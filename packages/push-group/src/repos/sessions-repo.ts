@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Schema } from '@fscpush/infra/store';
+import type { Schema, StoreDialect } from '@fscpush/infra/store';
 
 export interface LoginSession {
   uid: string;
@@ -11,9 +11,11 @@ export interface LoginSession {
 /** Login sessions: one row per (user, device client id), holding the per-device secret of the token scheme. */
 export class SessionsRepo {
   private readonly db: Kysely<Schema>;
+  private readonly dialect: StoreDialect;
 
-  constructor(db: Kysely<Schema>) {
+  constructor(db: Kysely<Schema>, dialect: StoreDialect) {
     this.db = db;
+    this.dialect = dialect;
   }
 
   async find(uid: string, clientId: string): Promise<LoginSession | undefined> {
@@ -26,16 +28,18 @@ export class SessionsRepo {
     return row && { uid: row.uid, clientId: row.client_id, secret: row.secret, dbSecret: row.db_secret };
   }
 
-  /** Creates or replaces the device's session: a new login invalidates the device's older token. */
+  /**
+   * Creates or replaces the device's session: a new login invalidates the device's older token. One
+   * upsert statement: a delete-then-insert takes gap locks on MySQL and concurrent first logins deadlock.
+   */
   async upsert(session: LoginSession, platform: number): Promise<void> {
     const now = Date.now();
-    await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('user_sessions').where('uid', '=', session.uid).where('client_id', '=', session.clientId).execute();
-      await trx
-        .insertInto('user_sessions')
-        .values({ uid: session.uid, client_id: session.clientId, secret: session.secret, db_secret: session.dbSecret, platform, created_at: now, updated_at: now })
-        .execute();
-    });
+    const insert = this.db
+      .insertInto('user_sessions')
+      .values({ uid: session.uid, client_id: session.clientId, secret: session.secret, db_secret: session.dbSecret, platform, created_at: now, updated_at: now });
+    const changes = { secret: session.secret, db_secret: session.dbSecret, platform, updated_at: now };
+    if (this.dialect === 'mysql') await insert.onDuplicateKeyUpdate(changes).execute();
+    else await insert.onConflict((oc) => oc.columns(['uid', 'client_id']).doUpdateSet(changes)).execute();
   }
 
   async remove(uid: string, clientId: string): Promise<void> {
