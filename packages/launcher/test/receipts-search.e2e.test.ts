@@ -109,6 +109,9 @@ describe('receipts, unread counts and message search (fscpush extensions MRN/MRP
     const page1 = await (f as WsImClient).requestJson('MSR', { keyword: 'pineapple', page: 1, conversation: { type: 0, target: gina.userId } });
     assert.deepEqual((page1.json as { messageResponseList: { messageId: string }[] }).messageResponseList.map((m) => m.messageId), ids.slice(0, 5).reverse());
 
+    const upper = await (f as WsImClient).requestJson('MSR', { keyword: 'PINEAPPLE 2', page: 0 });
+    assert.deepEqual((upper.json as { messageResponseList: { messageId: string }[] }).messageResponseList.map((m) => m.messageId), [ids[24], ids[23], ids[22], ids[21], ids[20], ids[2]], 'case is ignored (the same on SQLite and MySQL)');
+
     const tcpResult = await g.request('MSR', json({ keyword: '100%' }));
     const { Proto } = await import('@fscpush/protocol');
     assert.deepEqual(Proto.PullMessageResult.decode(tcpResult.body).message.map((m) => m.content.searchableContent), ['100% sure_thing']);

@@ -1,7 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { MessageContentDto, MessageDto } from '@fscpush/core';
 import type { Schema } from '@fscpush/infra/store';
 import { toMessageDto } from './rows.ts';
+import { containsIgnoringCase } from './text-match.ts';
 
 export interface InboxEntry {
   seq: string;
@@ -47,14 +48,12 @@ export class MessagesRepo {
 
   /** Inbox messages whose searchable text contains `keyword` (matched literally), newest first. */
   async search(uid: string, keyword: string, convKey: string | undefined, offset: number, limit: number): Promise<MessageDto[]> {
-    // '!' escapes LIKE wildcards: it means the same in SQLite and MySQL string literals (a backslash does not)
-    const pattern = `%${keyword.replace(/[!%_]/g, (c) => `!${c}`)}%`;
     let query = this.db
       .selectFrom('inbox')
       .innerJoin('messages', 'messages.mid', 'inbox.mid')
       .select([...MESSAGE_COLUMNS])
       .where('inbox.uid', '=', uid)
-      .where(sql<boolean>`messages.searchable like ${pattern} escape '!'`);
+      .where(containsIgnoringCase('messages.searchable', keyword));
     if (convKey !== undefined) query = query.where('messages.conv_key', '=', convKey);
     const rows = await query.orderBy('inbox.seq', 'desc').offset(offset).limit(limit).execute();
     return rows.map(toMessageDto);

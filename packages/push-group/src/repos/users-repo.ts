@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { CreateUserRequest, UserDto } from '@fscpush/core';
 import { FscError } from '@fscpush/core';
 import type { Schema, UserTable } from '@fscpush/infra/store';
 import { toUserDto } from './rows.ts';
+import { containsIgnoringCase } from './text-match.ts';
 
 export type ProfileColumns = Partial<Pick<UserTable, 'name' | 'display_name' | 'portrait' | 'email' | 'address' | 'company' | 'social' | 'extra' | 'gender'>>;
 
@@ -94,25 +95,15 @@ export class UsersRepo {
 
   /** Exact uid or mobile; with `fuzzy` also name or display name containing the keyword. Ordered by uid for stable pages. */
   async search(query: { keyword: string; fuzzy: boolean; offset: number; limit: number; exclude: string[] }): Promise<UserDto[]> {
-    const pattern = `%${escapeLike(query.keyword)}%`;
     let select = this.db.selectFrom('users').selectAll().where((eb) => {
       const matches: Expression<SqlBool>[] = [eb('uid', '=', query.keyword), eb('mobile', '=', query.keyword)];
-      if (query.fuzzy) matches.push(likeEscaped('name', pattern), likeEscaped('display_name', pattern));
+      if (query.fuzzy) matches.push(containsIgnoringCase('name', query.keyword), containsIgnoringCase('display_name', query.keyword));
       return eb.or(matches);
     });
     if (query.exclude.length > 0) select = select.where('uid', 'not in', query.exclude);
     const rows = await select.orderBy('uid').limit(query.limit).offset(query.offset).execute();
     return rows.map(toUserDto);
   }
-}
-
-/** LIKE with '!' as the escape character: unlike backslash, it means the same in SQLite and MySQL string literals. */
-function escapeLike(text: string): string {
-  return text.replace(/[!%_]/g, '!$&');
-}
-
-function likeEscaped(column: 'name' | 'display_name', pattern: string) {
-  return sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '!'`;
 }
 
 function maskMobile(mobile: string): string {
