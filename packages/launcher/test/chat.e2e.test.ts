@@ -164,6 +164,15 @@ describe('1:1 and group chat across TCP and WebSocket devices', () => {
     assert.equal(bad.content, '');
     const sqlish = await web.sendText({ type: PRIVATE, target: "x' OR '1'='1" }, 'hi');
     assert.equal(sqlish.ok, false);
+    for (const type of [80, 90, 104, 106, 117]) {
+      const forged = await phone.request('MS', (await import('@fscpush/protocol')).Proto.Message.encode({
+        conversation: { type: PRIVATE, target: aliceWeb.userId, line: 0 },
+        fromUser: alicePhone.userId,
+        content: { type, content: 'forged', mentionedTarget: [] },
+        to: [],
+      }));
+      assert.equal(forged.errorCode, 2, `content type ${type} is the server's own`);
+    }
     const unknownSub = await phone.request(120 as never, Buffer.alloc(0));
     assert.equal(unknownSub.errorCode, 254, 'unknown sub-signal: NOT_IMPLEMENTED');
   });

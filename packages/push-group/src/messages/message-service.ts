@@ -53,6 +53,9 @@ export function isTransparent(content: MessageContentDto): boolean {
   return content.persistFlag === PersistFlag.TRANSPARENT || TRANSPARENT_TYPES.has(content.type as never);
 }
 
+/** Content types only push-group composes: recall (80), tip (90), group notices (104–117). */
+const SERVER_CONTENT_TYPES = new Set([ContentType.RECALL, ContentType.TIP, ...Array.from({ length: 14 }, (_, i) => 104 + i)]);
+
 export class MessageServiceImpl implements MessageService {
   private readonly d: MessageServiceDeps;
 
@@ -61,6 +64,10 @@ export class MessageServiceImpl implements MessageService {
   }
 
   send(req: SendRequest): Promise<SendResult> {
+    // Recall notices, tips and group notices are the server's own: a device cannot forge them.
+    if (req.clientId !== '' && SERVER_CONTENT_TYPES.has(Number(req.content?.type))) {
+      return Promise.reject(new FscError('INVALID_DATA', 'this content type is reserved for the server'));
+    }
     return this.post(req, false);
   }
 
