@@ -13,6 +13,19 @@ describeRegistryContract('InProcessRegistry (copyValues)', {
 
 // What the embedded registry does beyond the contract.
 
+test('watchProviders started before provide sees the provider when it appears', async () => {
+  // push-group watches the connectors before the embedded connector provides itself; a watcher left at
+  // [] would treat every session older than the grace period as a ghost and stop notifying it.
+  const registry = new InProcessRegistry({ nodeId: 'node-1' });
+  const seen: string[][] = [];
+  const stop = registry.watchProviders('connector', (nodes) => seen.push(nodes));
+  await registry.provide('connector', { ping: async () => 'pong' });
+  stop();
+  await registry.provide('connector', { ping: async () => 'pong' });
+  assert.deepEqual(seen, [[], ['node-1']]);
+  await registry.close();
+});
+
 interface Probe {
   inspect(value: unknown): Promise<{ isMap: boolean; isDate: boolean; type: string; json: string }>;
   same(value: object): Promise<boolean>;

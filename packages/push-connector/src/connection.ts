@@ -37,6 +37,10 @@ export abstract class Connection {
   private readonly pull: PullState = { deliveredUpTo: undefined };
   private orderedChain: Promise<void> = Promise.resolve();
   private inFlight = 0;
+  /** pulls being answered; MN waits for them (see notify) */
+  private pullsInFlight = 0;
+  /** the highest head announced while a pull was in flight */
+  private heldNotify: bigint | undefined;
 
   constructor(host: ConnectionHost, transport: Transport, idleTimeoutMs: number) {
     this.host = host;
@@ -57,6 +61,21 @@ export abstract class Connection {
   abstract writeFriendNotify(head: string): void;
   /** closes the socket; must lead to onClosed() exactly once */
   protected abstract terminate(reason: string): void;
+
+  /**
+   * MN: the user's inbox head moved. While a pull of this connection is in flight the notify is held:
+   * the pull may return the message already, and the client would otherwise pull again for nothing.
+   * When the last pull is answered, one MN goes out if the highest held head lies beyond what the pull
+   * covered (or the pull failed). Coalescing only drops notifies a pull made redundant: none is lost.
+   */
+  notify(head: string): void {
+    if (this.pullsInFlight === 0) {
+      this.writeNotify(head);
+      return;
+    }
+    const seq = BigInt(head);
+    if (this.heldNotify === undefined || seq > this.heldNotify) this.heldNotify = seq;
+  }
 
   touch(): void {
     this.lastSeen = Date.now();
@@ -128,6 +147,8 @@ export abstract class Connection {
       return;
     }
     this.inFlight += 1;
+    const holdsNotifies = handler.coveredSeq !== undefined;
+    if (holdsNotifies) this.pullsInFlight += 1;
     const run = async () => {
       let outcome: PublishOutcome;
       try {
@@ -138,14 +159,26 @@ export abstract class Connection {
         outcome = { ok: false, code: error.protocolCode };
       } finally {
         this.inFlight -= 1;
+        if (holdsNotifies) this.pullsInFlight -= 1;
       }
       if (this.state !== 'open') return;
       this.writePubAck(subSignal, messageId, outcome, ctx);
       const followUp = outcome.ok ? handler.followUpNotify?.(outcome.result, this.transport) : undefined;
       if (followUp !== undefined) this.writeNotify(followUp);
+      if (holdsNotifies) this.releaseHeldNotify(outcome, followUp !== undefined);
     };
     if (handler.ordered) this.orderedChain = this.orderedChain.then(run);
     else void run();
+  }
+
+  /** After a pull: the held MN is redundant if the pull covered its head or a follow-up MN already went out. */
+  private releaseHeldNotify(outcome: PublishOutcome, followedUp: boolean): void {
+    if (this.pullsInFlight > 0 || this.heldNotify === undefined) return;
+    const held = this.heldNotify;
+    this.heldNotify = undefined;
+    if (followedUp) return;
+    const covered = outcome.ok ? BigInt(outcome.handler.coveredSeq!(outcome.result)) : -1n;
+    if (held > covered) this.writeNotify(held.toString());
   }
 
   protected async onDisconnect(clearSession: boolean): Promise<void> {

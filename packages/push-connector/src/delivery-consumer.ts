@@ -25,7 +25,7 @@ export async function consumeDeliveries(bus: MessageBus, node: string, table: Co
 function apply(event: DeliveryEvent, table: ConnectionTable): void {
   switch (event.t) {
     case 'mn':
-      for (const ref of event.to) table.find(ref.u, ref.c)?.writeNotify(ref.h);
+      for (const ref of event.to) table.find(ref.u, ref.c)?.notify(ref.h);
       return;
     case 'rmn':
       for (const ref of event.to) table.find(ref.u, ref.c)?.writeRecallNotify(event.mid, event.from);

@@ -1,4 +1,4 @@
-import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { WebSocketServer } from 'ws';
@@ -91,7 +91,7 @@ export async function startPushConnector(deps: PushConnectorDeps): Promise<PushC
   });
   wss.on('connection', (ws, req) => {
     const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    track(new WsConnection(host, ws, remote, config['push.ws.idle.timeout.ms']), ws);
+    track(new WsConnection(host, ws, remote, config['push.ws.idle.timeout.ms'], req.socket as Socket), ws);
   });
   await listen(httpServer, config['server.address'], config['push.ws.port']);
 

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { ConnectResult, MessageDto } from '@fscpush/core';
 import {
@@ -28,11 +29,15 @@ const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 export class WsConnection extends Connection {
   private readonly ws: WebSocket;
   readonly remote: string;
+  /** the socket under the WebSocket: corked on the first send of a tick, so one tick's frames leave in one syscall */
+  private readonly socket: Socket | undefined;
+  corked = false;
 
-  constructor(host: ConnectionHost, ws: WebSocket, remote: string, idleTimeoutMs: number) {
+  constructor(host: ConnectionHost, ws: WebSocket, remote: string, idleTimeoutMs: number, socket?: Socket) {
     super(host, 'ws', idleTimeoutMs);
     this.ws = ws;
     this.remote = remote;
+    this.socket = socket;
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('error', () => {});
     ws.on('close', () => this.onClosed());
@@ -136,6 +141,20 @@ export class WsConnection extends Connection {
       this.ws.terminate();
       return;
     }
+    if (this.socket !== undefined && !this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(uncork, this);
+    }
     this.ws.send(buildWsEnvelope(out));
   }
+
+  flushCorked(): void {
+    this.corked = false;
+    this.socket?.uncork();
+  }
+}
+
+function uncork(conn: WsConnection): void {
+  conn.flushCorked();
 }

@@ -22,6 +22,7 @@ import { DeliveryPublisher } from './messages/delivery-publisher.ts';
 import { MessageServiceImpl } from './messages/message-service.ts';
 import { MessageWriter } from './messages/message-writer.ts';
 import { InboxHeads } from './messages/inbox-heads.ts';
+import { RecentInbox } from './messages/recent-inbox.ts';
 import { FriendServiceImpl } from './friends/friend-service.ts';
 import { FriendsRepo } from './repos/friends-repo.ts';
 import { GroupsRepo } from './repos/groups-repo.ts';
@@ -68,7 +69,9 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const online = new OnlineSessions(deps.grid);
   const stopWatchingConnectors = deps.registry.watchProviders(SERVICE_NAMES.connector, (nodes) => online.setLiveConnectors(nodes));
   const publisher = new DeliveryPublisher(deps.bus, online, log);
-  const writer = new MessageWriter(store.db, new InboxHeads(store.db, store.dialect), log);
+  // one writer (embedded SQLite): pulls after a notify are answered from the entries just committed
+  const recent = store.dialect === 'sqlite' ? new RecentInbox({ perUser: 256, total: 200_000 }) : undefined;
+  const writer = new MessageWriter(store.db, new InboxHeads(store.db, store.dialect), log, recent);
 
   const receipts = new ReceiptServiceImpl({ positions: new PositionsRepo(store.db), messages: messagesRepo, groups, publisher });
   const messages = new MessageServiceImpl({

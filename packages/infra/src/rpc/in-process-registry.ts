@@ -13,6 +13,7 @@ export interface InProcessRegistryOptions {
 /** Embedded registry: providers live in this process; calls are direct method calls. */
 export class InProcessRegistry implements ServiceRegistry {
   private readonly services = new Map<string, object>();
+  private readonly watchers = new Map<string, Set<(nodes: string[]) => void>>();
   private readonly options: InProcessRegistryOptions;
   private closed = false;
 
@@ -23,6 +24,7 @@ export class InProcessRegistry implements ServiceRegistry {
   async provide(service: string, impl: object): Promise<void> {
     if (this.closed) throw new FscError('SHUTTING_DOWN');
     this.services.set(service, impl);
+    for (const listener of this.watchers.get(service) ?? []) listener(this.providers(service));
   }
 
   consume<T extends object>(service: string, _options?: ConsumeOptions): T {
@@ -49,13 +51,20 @@ export class InProcessRegistry implements ServiceRegistry {
     return this.services.has(service) ? [this.options.nodeId] : [];
   }
 
+  /** Calls the listener now and whenever a provider of the service appears (a watch may start before provide). */
   watchProviders(service: string, listener: (nodes: string[]) => void): () => void {
+    let set = this.watchers.get(service);
+    if (!set) this.watchers.set(service, (set = new Set()));
+    set.add(listener);
     listener(this.providers(service));
-    return () => {};
+    return () => {
+      set.delete(listener);
+    };
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.services.clear();
+    this.watchers.clear();
   }
 }

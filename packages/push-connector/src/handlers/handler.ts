@@ -29,6 +29,11 @@ export interface PublishHandler<Req, Res> {
   toWs(res: Res, ctx: RequestContext): string | object;
   /** a notify to send after the reply, e.g. when a pull left messages behind: the inbox seq to announce */
   followUpNotify?(res: Res, transport: 'tcp' | 'ws'): string | undefined;
+  /**
+   * Pulls: while one is in flight, MN for this connection is held back (the pull may already return the
+   * message); afterwards it is sent only if the new head lies beyond what the pull covered (this seq).
+   */
+  coveredSeq?(res: Res): string;
 }
 
 export function defineHandler<Req, Res>(handler: PublishHandler<Req, Res>): PublishHandler<unknown, unknown> {

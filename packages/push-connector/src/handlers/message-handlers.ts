@@ -52,6 +52,7 @@ export const pullMessages = defineHandler<PullInput, PullResult>({
     if (current >= BigInt(res.head)) return undefined;
     return transport === 'ws' ? (current + 1n).toString() : res.head;
   },
+  coveredSeq: (res) => res.current,
 });
 
 /**

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Schema, StoreDialect } from '@fscpush/infra/store';
+import { PreparedQuery } from '../repos/prepared-query.ts';
 
 const CHUNK = 500;
 
@@ -10,12 +11,13 @@ const CHUNK = 500;
  * SQLite has a single writer, so plain reads suffice there.
  */
 export class InboxHeads {
-  private readonly db: Kysely<Schema>;
   private readonly dialect: StoreDialect;
+  /** on every pull and CONNECT */
+  private readonly headQuery;
 
   constructor(db: Kysely<Schema>, dialect: StoreDialect) {
-    this.db = db;
     this.dialect = dialect;
+    this.headQuery = new PreparedQuery(db, (uid: string) => db.selectFrom('inbox_heads').select('seq').where('uid', '=', uid));
   }
 
   async lock(trx: Transaction<Schema>, uids: string[]): Promise<Map<string, bigint>> {
@@ -39,7 +41,7 @@ export class InboxHeads {
   }
 
   async of(uid: string): Promise<bigint> {
-    const row = await this.db.selectFrom('inbox_heads').select('seq').where('uid', '=', uid).executeTakeFirst();
+    const row = await this.headQuery.first(uid);
     return row ? BigInt(row.seq as string | number | bigint) : 0n;
   }
 }

@@ -19,7 +19,7 @@ import {
 } from '@fscpush/core';
 import type { FriendsRepo } from '../repos/friends-repo.ts';
 import type { GroupsRepo } from '../repos/groups-repo.ts';
-import type { MessagesRepo } from '../repos/messages-repo.ts';
+import type { InboxEntry, MessagesRepo } from '../repos/messages-repo.ts';
 import { conversationKey } from '../repos/rows.ts';
 import type { UsersRepo } from '../repos/users-repo.ts';
 import type { DeliveryPublisher } from './delivery-publisher.ts';
@@ -112,6 +112,7 @@ export class MessageServiceImpl implements MessageService {
         createdAt: timestamp,
       },
       [...receivers],
+      { fromClient: req.clientId, message },
     );
     this.d.publisher.notifyNew(seqs, except).catch((err: unknown) => this.d.log.warn({ err }, 'notify failed'));
     return { messageId: mid, timestamp };
@@ -119,7 +120,15 @@ export class MessageServiceImpl implements MessageService {
 
   async pull(req: PullRequest): Promise<PullResult> {
     const after = parseSeq(req.after);
-    const entries = await this.d.messages.inboxAfter(req.uid, after, this.d.limits.pullMaxCount);
+    const recent = this.d.writer.recent;
+    let head: bigint | undefined;
+    let entries: InboxEntry[] | undefined;
+    if (recent) {
+      head = await this.d.writer.head(req.uid);
+      entries = recent.range(req.uid, after, head, this.d.limits.pullMaxCount);
+      if (entries === undefined) head = undefined;
+    }
+    entries ??= await this.d.messages.inboxAfter(req.uid, after, this.d.limits.pullMaxCount);
     const messages: MessageDto[] = [];
     let current = after.toString();
     let bytes = 0;
@@ -133,11 +142,11 @@ export class MessageServiceImpl implements MessageService {
       }
       current = entry.seq;
     }
-    const head = (await this.d.writer.head(req.uid)).toString();
+    head ??= await this.d.writer.head(req.uid);
     if (messages.length > 0 && this.d.onPulled) {
       this.d.onPulled(req.uid, messages).catch((err: unknown) => this.d.log.warn({ err }, 'delivery receipts not recorded'));
     }
-    return { messages, current, head };
+    return { messages, current, head: head.toString() };
   }
 
   async history(req: HistoryRequest): Promise<MessageDto[]> {
@@ -167,11 +176,9 @@ export class MessageServiceImpl implements MessageService {
       receivers.add(message.conversation.target);
     }
     if (message.content.type !== ContentType.RECALL) {
-      await this.d.messages.replaceContent(req.messageId, {
-        type: ContentType.RECALL,
-        content: req.uid,
-        data: Buffer.from(req.messageId).toString('base64'),
-      });
+      const recalled = { type: ContentType.RECALL, content: req.uid, data: Buffer.from(req.messageId).toString('base64') };
+      await this.d.messages.replaceContent(req.messageId, recalled);
+      this.d.writer.recent?.replaceContent(req.messageId, recalled);
     }
     await this.d.publisher.notifyRecall(receivers, req.messageId, message.fromUser, { u: req.uid, c: req.clientId });
   }

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import { FscError, type Logger } from '@fscpush/core';
+import { FscError, type Logger, type MessageDto } from '@fscpush/core';
 import type { Schema } from '@fscpush/infra/store';
 import type { InboxHeads } from './inbox-heads.ts';
+import type { RecentInbox } from './recent-inbox.ts';
 
 export interface StoredMessage {
   mid: string;
@@ -18,9 +19,16 @@ export interface StoredMessage {
   createdAt: number;
 }
 
+/** What a pull returns for the message, for the recent-inbox cache. */
+export interface CachedMessage {
+  fromClient: string;
+  message: MessageDto;
+}
+
 interface Job {
   message: StoredMessage;
   receivers: string[];
+  cached: CachedMessage | undefined;
   resolve: (seqs: Map<string, string>) => void;
   reject: (err: unknown) => void;
 }
@@ -39,25 +47,30 @@ export class MessageWriter {
   private readonly db: Kysely<Schema>;
   private readonly heads: InboxHeads;
   private readonly log: Logger;
+  /** filled after each commit when this process is the only writer (embedded) */
+  readonly recent: RecentInbox | undefined;
   private queue: Job[] = [];
   private running = false;
   private idle: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(db: Kysely<Schema>, heads: InboxHeads, log: Logger) {
+  constructor(db: Kysely<Schema>, heads: InboxHeads, log: Logger, recent?: RecentInbox) {
     this.db = db;
     this.heads = heads;
     this.log = log;
+    this.recent = recent;
   }
 
   /** Resolves with each receiver's new inbox seq once the message is durably committed. */
-  write(message: StoredMessage, receivers: string[]): Promise<Map<string, string>> {
+  write(message: StoredMessage, receivers: string[], cached?: CachedMessage): Promise<Map<string, string>> {
     if (this.closed) return Promise.reject(new FscError('SHUTTING_DOWN'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ message, receivers, resolve, reject });
+      this.queue.push({ message, receivers, cached, resolve, reject });
       if (!this.running) {
         this.running = true;
-        this.idle = this.drain();
+        // the first commit waits for the rest of this event-loop turn: sends decoded from the same
+        // socket reads join its batch instead of each paying a transaction of its own
+        this.idle = new Promise<void>((start) => setImmediate(start)).then(() => this.drain());
       }
     });
   }
@@ -122,6 +135,14 @@ export class MessageWriter {
       await this.heads.store(trx, heads);
       return perJob;
     });
+    if (this.recent) {
+      const recent = this.recent;
+      batch.forEach((job, i) => {
+        if (!job.cached) return;
+        const { fromClient, message } = job.cached;
+        for (const [uid, seq] of results[i]!) recent.add(uid, { seq, fromClient, message });
+      });
+    }
     batch.forEach((job, i) => job.resolve(results[i]!));
   }
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '@fscpush/infra/store';
+import { PreparedQuery } from './prepared-query.ts';
 
 export const FriendState = { FRIEND: 0, DELETED: 1 } as const;
 
@@ -24,19 +25,17 @@ export interface BlacklistRow {
  */
 export class FriendsRepo {
   private readonly db: Kysely<Schema>;
+  /** on every private send */
+  private readonly blacklistedQuery;
 
   constructor(db: Kysely<Schema>) {
     this.db = db;
+    this.blacklistedQuery = new PreparedQuery(db, (owner: string, other: string) => db.selectFrom('blacklist').select('blacklisted').where('uid', '=', owner).where('target', '=', other));
   }
 
   /** Whether `owner` has put `other` on its blacklist. */
   async isBlacklisted(owner: string, other: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('blacklist')
-      .select('blacklisted')
-      .where('uid', '=', owner)
-      .where('target', '=', other)
-      .executeTakeFirst();
+    const row = await this.blacklistedQuery.first(owner, other);
     return row !== undefined && Number(row.blacklisted) === 1;
   }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { MessageContentDto, MessageDto } from '@fscpush/core';
 import type { Schema } from '@fscpush/infra/store';
+import { PreparedQuery } from './prepared-query.ts';
 import { toMessageDto } from './rows.ts';
 import { containsIgnoringCase } from './text-match.ts';
 
@@ -15,21 +16,23 @@ const MESSAGE_COLUMNS = ['messages.mid', 'messages.from_uid', 'messages.from_cli
 /** Reads of stored messages and inboxes; writes go through MessageWriter. */
 export class MessagesRepo {
   private readonly db: Kysely<Schema>;
+  /** every pull */
+  private readonly inboxAfterQuery;
 
   constructor(db: Kysely<Schema>) {
     this.db = db;
-  }
-
-  async inboxAfter(uid: string, after: bigint, limit: number): Promise<InboxEntry[]> {
-    const rows = await this.db
+    this.inboxAfterQuery = new PreparedQuery(db, (uid: string, after: string, limit: number) => db
       .selectFrom('inbox')
       .innerJoin('messages', 'messages.mid', 'inbox.mid')
       .select(['inbox.seq', ...MESSAGE_COLUMNS])
       .where('inbox.uid', '=', uid)
-      .where('inbox.seq', '>', after.toString())
+      .where('inbox.seq', '>', after)
       .orderBy('inbox.seq', 'asc')
-      .limit(limit)
-      .execute();
+      .limit(limit));
+  }
+
+  async inboxAfter(uid: string, after: bigint, limit: number): Promise<InboxEntry[]> {
+    const rows = await this.inboxAfterQuery.rows(uid, after.toString(), limit);
     return rows.map((row) => ({ seq: String(row.seq), fromClient: row.from_client, message: toMessageDto(row) }));
   }
 

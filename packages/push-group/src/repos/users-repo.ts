@@ -3,6 +3,7 @@ import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { CreateUserRequest, UserDto } from '@fscpush/core';
 import { FscError } from '@fscpush/core';
 import type { Schema, UserTable } from '@fscpush/infra/store';
+import { PreparedQuery } from './prepared-query.ts';
 import { toUserDto } from './rows.ts';
 import { containsIgnoringCase } from './text-match.ts';
 
@@ -17,13 +18,19 @@ export function newUserId(): string {
 
 export class UsersRepo {
   private readonly db: Kysely<Schema>;
+  /** on every send (the sender) and CONNECT */
+  private readonly byUidQuery;
+  /** on every private send (the receiver) */
+  private readonly existsQuery;
 
   constructor(db: Kysely<Schema>) {
     this.db = db;
+    this.byUidQuery = new PreparedQuery(db, (uid: string) => db.selectFrom('users').selectAll().where('uid', '=', uid));
+    this.existsQuery = new PreparedQuery(db, (uid: string) => db.selectFrom('users').select('uid').where('uid', '=', uid));
   }
 
   async byUid(uid: string): Promise<UserDto | undefined> {
-    const row = await this.db.selectFrom('users').selectAll().where('uid', '=', uid).executeTakeFirst();
+    const row = await this.byUidQuery.first(uid);
     return row && toUserDto(row);
   }
 
@@ -45,6 +52,7 @@ export class UsersRepo {
 
   async existing(uids: string[]): Promise<Set<string>> {
     if (uids.length === 0) return new Set();
+    if (uids.length === 1) return new Set((await this.existsQuery.rows(uids[0]!)).map((r) => r.uid));
     const rows = await this.db.selectFrom('users').select('uid').where('uid', 'in', uids).execute();
     return new Set(rows.map((r) => r.uid));
   }

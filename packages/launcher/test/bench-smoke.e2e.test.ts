@@ -1,0 +1,74 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+interface Verification {
+  sent: number;
+  acked: number;
+  expected: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  outOfOrder: number;
+  ok: boolean;
+}
+
+/**
+ * Keeps the load generator (bench/) from rotting: each scenario runs at a tiny size against its own
+ * server child, and the verifier must find every acknowledged message delivered once, in order.
+ * No timing assertions: CI machines are slow and shared.
+ */
+describe('bench harness smoke run', () => {
+  const out = mkdtempSync(join(tmpdir(), 'fscpush-bench-smoke-'));
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  const run = (scenario: string, args: string[]): Record<string, unknown> => {
+    const dir = join(out, scenario);
+    const result = spawnSync(process.execPath, [join(ROOT, 'bench/run.ts'), scenario, '--out', dir, '--max-seconds', '120', ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 150_000,
+    });
+    assert.equal(result.status, 0, `bench ${scenario} exited ${result.status}\n${result.stdout}\n${result.stderr}`);
+    const files = readdirSync(dir).filter((f) => f.endsWith(`-${scenario}.json`));
+    assert.equal(files.length, 1, 'one result file');
+    return JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as Record<string, unknown>;
+  };
+
+  const assertClean = (v: Verification) => {
+    assert.ok(v.acked > 0, 'messages were acknowledged');
+    assert.ok(v.expected > 0, 'deliveries were expected');
+    assert.equal(v.lost, 0, 'no acknowledged message lost');
+    assert.equal(v.duplicates, 0, 'no duplicate delivery');
+    assert.equal(v.outOfOrder, 0, 'per-sender order kept');
+    assert.equal(v.delivered >= v.expected, true, 'every expected delivery arrived');
+    assert.equal(v.ok, true);
+  };
+
+  test('p2p over WS and TCP', () => {
+    const r = run('p2p', ['--users', '20', '--rates', '40', '--step-seconds', '2', '--warmup-seconds', '0', '--drain-seconds', '5']);
+    assertClean(r['verification'] as Verification);
+  });
+
+  test('group fan-out', () => {
+    const r = run('group', ['--members', '60', '--online', '20', '--senders', '3', '--rates', '5', '--step-seconds', '2', '--warmup-seconds', '0', '--point-rate', '0', '--drain-seconds', '5']);
+    assertClean(r['verification'] as Verification);
+  });
+
+  test('mixed traffic with reconnect churn', () => {
+    const r = run('mixed-soak', ['--users', '40', '--group-members', '20', '--p2p-rate', '40', '--group-rate', '2', '--group-senders', '2', '--churn-per-sec', '3', '--duration-seconds', '6', '--window-seconds', '3']);
+    assertClean(r['verification'] as Verification);
+  });
+
+  test('idle connections are held', () => {
+    const r = run('connections', ['--count', '40', '--hold-seconds', '2']);
+    const v = r['verification'] as { ok: boolean; connected: number; stillOpen: number };
+    assert.equal(v.connected, 40);
+    assert.equal(v.stillOpen, 40);
+  });
+});
