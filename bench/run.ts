@@ -6,6 +6,7 @@ import { openFileLimit } from './lib/proc-stats.ts';
 import { RunContext, type CommonOptions } from './lib/context.ts';
 import { parseEndpoints, type Target } from './lib/target.ts';
 import { SCENARIOS } from './scenarios/index.ts';
+import { parseClusterShape, startClusterTarget } from './lib/cluster-target.ts';
 
 const COMMON = {
   transport: { type: 'string', default: 'mixed' },
@@ -26,6 +27,7 @@ const COMMON = {
   'server-entry': { type: 'string', default: 'bin' },
   'server-root': { type: 'string' },
   'keep-data': { type: 'boolean' },
+  cluster: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -49,6 +51,8 @@ const num = (key: string): number => {
 const transport = str('transport');
 if (transport !== 'tcp' && transport !== 'ws' && transport !== 'mixed') throw new Error('--transport is tcp, ws or mixed');
 
+// --cluster 2x2: run against real service processes on the dev stack's engines (cluster mode)
+const cluster = str('cluster') !== undefined ? await startClusterTarget(parseClusterShape(str('cluster')!)) : undefined;
 const common: CommonOptions = {
   transport,
   cpuProfDir: str('cpu-prof'),
@@ -57,7 +61,7 @@ const common: CommonOptions = {
   requestTimeoutMs: num('request-timeout-ms'),
   connectConcurrency: num('connect-concurrency'),
   outDir: str('out'),
-  external: externalTarget(),
+  external: cluster?.target ?? externalTarget(),
   maxSeconds: str('max-seconds') !== undefined ? num('max-seconds') : scenario.maxSeconds,
   quiet: false,
   serverEntry: str('server-entry') === 'embedded' ? 'embedded' : 'bin',
@@ -76,6 +80,7 @@ try {
   ctx.monitor.log(`bench failed: ${(err as Error).stack ?? String(err)}`);
   await ctx.finish({ failed: String(err) }).catch(() => undefined);
 }
+await cluster?.stop();
 process.exit(ok ? 0 : 1);
 
 /** The generator holds one socket per device too: raise its own RLIMIT_NOFILE (root may raise the hard limit). */

@@ -11,13 +11,33 @@ const CHUNK = 500;
  * SQLite has a single writer, so plain reads suffice there.
  */
 export class InboxHeads {
+  private readonly db: Kysely<Schema>;
   private readonly dialect: StoreDialect;
   /** on every pull and CONNECT */
   private readonly headQuery;
+  /** users known to have a head row (bounded; forgetting one only costs a no-op insert) */
+  private readonly known = new Set<string>();
 
   constructor(db: Kysely<Schema>, dialect: StoreDialect) {
+    this.db = db;
     this.dialect = dialect;
     this.headQuery = new PreparedQuery(db, (uid: string) => db.selectFrom('inbox_heads').select('seq').where('uid', '=', uid));
+  }
+
+  /**
+   * MySQL: makes sure every user has a head row BEFORE the writer's transaction locks them. Locking a
+   * missing row takes an InnoDB gap lock, and two writers inserting into the same gap deadlock; with the
+   * rows present, writers lock existing rows in uid order and simply queue.
+   */
+  async ensureRows(uids: string[]): Promise<void> {
+    if (this.dialect !== 'mysql') return;
+    const missing = uids.filter((uid) => !this.known.has(uid)).sort();
+    for (let i = 0; i < missing.length; i += CHUNK) {
+      const chunk = missing.slice(i, i + CHUNK);
+      await this.db.insertInto('inbox_heads').ignore().values(chunk.map((uid) => ({ uid, seq: '0' }))).execute();
+      for (const uid of chunk) this.known.add(uid);
+    }
+    if (this.known.size > 500_000) this.known.clear();
   }
 
   async lock(trx: Transaction<Schema>, uids: string[]): Promise<Map<string, bigint>> {

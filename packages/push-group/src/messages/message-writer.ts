@@ -35,7 +35,7 @@ interface Job {
 
 const MAX_JOBS_PER_BATCH = 256;
 const INSERT_CHUNK = 500;
-const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 5;
 
 /**
  * The only writer of messages and inboxes. Sends queued in the same moment are committed together in
@@ -114,6 +114,7 @@ export class MessageWriter {
 
   private async commit(batch: Job[]): Promise<void> {
     const receivers = [...new Set(batch.flatMap((job) => job.receivers))];
+    await this.heads.ensureRows(receivers);
     const results = await this.db.transaction().execute(async (trx) => {
       const heads = await this.heads.lock(trx, receivers);
       const inboxRows: { uid: string; seq: string; mid: string }[] = [];
