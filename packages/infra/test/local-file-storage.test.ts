@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { FscError } from '@fscpush/core';
 import { isSafeBucketName, isSafeObjectKey } from '../src/media/index.ts';
 import { LocalFileStorage } from '../src/media/local-file-storage.ts';
 import { describeMediaContract } from './contracts/media-contract.ts';
-import { startLocalMediaServer } from './local-media-server.ts';
+import { filesUnder, startLocalMediaServer } from './local-media-server.ts';
 
 const sandbox = mkdtempSync(join(tmpdir(), 'fscpush-media-'));
 after(() => rmSync(sandbox, { recursive: true, force: true }));
@@ -23,19 +23,6 @@ async function storage(buckets = ['media']): Promise<{ store: LocalFileStorage; 
   return { store, root, outside };
 }
 
-/** Every file under dir, relative to it. */
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 const isInvalidData = (err: unknown): boolean => err instanceof FscError && err.code === 'INVALID_DATA';
 

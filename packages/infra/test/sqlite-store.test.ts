@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { migrationsFor } from '../src/store/migrations/index.ts';
 import type { Schema, Store } from '../src/store/index.ts';
+import { SCHEMA_TABLES } from './contracts/store-contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fscpush-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,22 +19,7 @@ const freshFile = (): string => join(dir, `nested-${++dbCount}`, 'fscpush.db');
  * Every table of the Schema type, checked both ways: tsc fails if Schema gains a table missing here
  * (or this names one Schema lacks), and the tests fail if the migrations do not create exactly these.
  */
-const TABLES = [
-  'api_keys',
-  'blacklist',
-  'delivered_positions',
-  'friend_requests',
-  'friends',
-  'group_members',
-  'groups',
-  'inbox',
-  'inbox_heads',
-  'kv',
-  'messages',
-  'read_positions',
-  'user_sessions',
-  'users',
-] as const satisfies readonly (keyof Schema)[];
+const TABLES = SCHEMA_TABLES;
 type MissingTables = Exclude<keyof Schema, (typeof TABLES)[number]>;
 const everySchemaTableListed: [MissingTables] extends [never] ? true : MissingTables = true;
 void everySchemaTableListed;

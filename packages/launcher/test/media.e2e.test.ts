@@ -66,17 +66,12 @@ function rawRequest(port: number, method: string, path: string, body?: Buffer): 
   });
 }
 
+/** Every file under dir, relative to it, sorted. */
 function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
 }
 
 function imageBytes(length: number, seed: number): Uint8Array {

@@ -61,22 +61,9 @@ interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodTyp
 }
 
 /** A route with its types erased, as the app and the OpenAPI builder see it. */
-export interface Route {
-  operationId: string;
-  method: HttpMethod;
-  path: string;
-  tag: string;
-  summary: string;
-  description?: string;
-  access: Access;
-  style: ReplyStyle;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  result: z.ZodType;
-  errors: readonly ErrorCode[];
+export type Route = Omit<RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodType>, 'handle'> & {
   handle(ctx: HandlerContext, input: RouteInput<unknown, unknown, unknown>): Promise<unknown>;
-}
+};
 
 /** Checks at compile time that the handler gets what the schemas accept and returns what `result` documents. */
 export function defineRoute<
