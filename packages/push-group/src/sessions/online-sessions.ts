@@ -4,7 +4,7 @@ import type { GridMap, SharedGrid } from '@fscpush/infra';
 type UserSessions = Record<string, OnlineSession>;
 
 /** A session on a connector missing from the registry for longer than this is a ghost (its connector died). */
-const REGISTRY_GRACE_MS = 30_000;
+const DEFAULT_REGISTRY_GRACE_MS = 30_000;
 
 /**
  * Who is online where: user → client id → connector node, in the shared grid so every push-group agrees.
@@ -13,10 +13,13 @@ const REGISTRY_GRACE_MS = 30_000;
  */
 export class OnlineSessions {
   private readonly map: GridMap<UserSessions>;
+  private readonly graceMs: number;
   private liveConnectors: Set<string> | undefined;
 
-  constructor(grid: SharedGrid) {
+  /** graceMs covers the registry's notice lag: a just-started connector's sessions are never ghosts */
+  constructor(grid: SharedGrid, graceMs = DEFAULT_REGISTRY_GRACE_MS) {
     this.map = grid.map<UserSessions>('online-sessions');
+    this.graceMs = graceMs;
   }
 
   /** The connector nodes currently in the registry (from a provider watch). */
@@ -25,7 +28,7 @@ export class OnlineSessions {
   }
 
   private isGhost(session: OnlineSession, now: number): boolean {
-    return this.liveConnectors !== undefined && !this.liveConnectors.has(session.node) && now - session.since > REGISTRY_GRACE_MS;
+    return this.liveConnectors !== undefined && !this.liveConnectors.has(session.node) && now - session.since > this.graceMs;
   }
 
   /** Drops ghost sessions from a user's record (in the grid too). */
