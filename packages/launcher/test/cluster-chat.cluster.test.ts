@@ -12,7 +12,9 @@ describe('cluster mode: 2 push-group + 2 push-connector + 1 push-api as separate
 
   before(async () => {
     await cluster.prepare();
-    groups = [await cluster.start('push-group'), await cluster.start('push-group')];
+    // groups above 3 members are lazy here, so the lazy-group test below runs on MySQL with small groups
+    const lazy = { FSCPUSH_GROUP_LAZY_MEMBERS: '3' };
+    groups = [await cluster.start('push-group', lazy), await cluster.start('push-group', lazy)];
     connectors = [await cluster.start('push-connector'), await cluster.start('push-connector')];
     api = await cluster.start('push-api');
   });
@@ -83,6 +85,56 @@ describe('cluster mode: 2 push-group + 2 push-connector + 1 push-api as separate
       for (let i = 0; i < 4; i++) {
         const after = await m.sendText({ type: 1, target: gid }, `out ${i}`);
         assert.equal(after.errorCode, 9, 'a kicked member is refused by every push-group');
+      }
+    }
+  });
+
+  test('a lazy group over two push-groups: members coming and going while two senders post miss nothing, in order', async () => {
+    const senders = [await cluster.login(groups[0]!, '13200010020', 'lz-s0'), await cluster.login(groups[1]!, '13200010021', 'lz-s1')];
+    const members: { userId: string; token: string; clientId: string }[] = [];
+    for (let i = 0; i < 4; i++) members.push(await cluster.login(groups[i % 2]!, `1320001003${i}`, `lz-m${i}`));
+    const s0 = (await cluster.connect(connectors[0]!, 'ws', senders[0]!)) as WsImClient;
+    const s1 = await cluster.connect(connectors[1]!, 'tcp', senders[1]!);
+    const created = await s0.requestJson('GC', {
+      groupInfo: { name: 'lazy', type: 0 },
+      groupMembers: [senders[1]!, ...members].map((m) => ({ memberId: m.userId, type: 0 })),
+    });
+    assert.equal(created.ok, true);
+    const gid = (created.json as { result: string }).result;
+
+    const perSender = 150;
+    const send = async (client: typeof s1, tag: string) => {
+      for (let i = 0; i < perSender; i++) assert.equal((await client.sendText({ type: 1, target: gid }, `${tag}${i}`)).ok, true);
+    };
+    // each member connects at a different moment, on alternating connectors; one drops out and comes back
+    const follow = async (n: number): Promise<string[]> => {
+      await new Promise((resolve) => setTimeout(resolve, 30 + n * 60));
+      const transport = n % 2 === 0 ? 'tcp' : 'ws';
+      let device = await cluster.connect(connectors[n % 2]!, transport, members[n]!);
+      let { messages, cursor } = await pullAll(device, '0');
+      const seen = messages.map((m) => m.text).filter((x) => /^[ab]\d/.test(x));
+      let reconnected = n !== 3;
+      while (seen.length < 2 * perSender) {
+        if (!reconnected && seen.length > 40) {
+          reconnected = true;
+          await device.close();
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          device = await cluster.connect(connectors[(n + 1) % 2]!, transport, members[n]!);
+        } else {
+          await device.waitForNotify(10_000);
+        }
+        const page = await pullAll(device, cursor);
+        cursor = page.cursor;
+        seen.push(...page.messages.map((m) => m.text));
+      }
+      return seen;
+    };
+    const followers = members.map((_, n) => follow(n));
+    await Promise.all([send(s0, 'a'), send(s1, 'b')]);
+    for (const seen of await Promise.all(followers)) {
+      assert.equal(seen.length, 2 * perSender, 'no duplicates');
+      for (const tag of ['a', 'b']) {
+        assert.deepEqual(seen.filter((x) => x.startsWith(tag)), Array.from({ length: perSender }, (_, i) => `${tag}${i}`), `every ${tag} message once, in order`);
       }
     }
   });

@@ -22,6 +22,7 @@ import { DeliveryPublisher } from './messages/delivery-publisher.ts';
 import { MessageServiceImpl } from './messages/message-service.ts';
 import { MessageWriter } from './messages/message-writer.ts';
 import { InboxHeads } from './messages/inbox-heads.ts';
+import { GroupTimeline } from './messages/group-timeline.ts';
 import { RecentInbox } from './messages/recent-inbox.ts';
 import { FriendServiceImpl } from './friends/friend-service.ts';
 import { FriendsRepo } from './repos/friends-repo.ts';
@@ -60,7 +61,8 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const users = new UsersRepo(store.db);
   const sessions = new SessionsRepo(store.db, store.dialect);
   const messagesRepo = new MessagesRepo(store.db);
-  const groups = new GroupsRepo(store.db, new GroupMemberCache(deps.grid));
+  const timeline = new GroupTimeline(store.db, store.dialect);
+  const groups = new GroupsRepo(store.db, new GroupMemberCache(deps.grid), timeline);
   const friends = new FriendsRepo(store.db);
   if (!(await users.byUid(SYSTEM_USER_ID))) {
     await users.create({ uid: SYSTEM_USER_ID, name: SYSTEM_USER_ID, displayName: 'System' }).catch(() => undefined);
@@ -71,7 +73,15 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const publisher = new DeliveryPublisher(deps.bus, online, log);
   // one writer (embedded SQLite): pulls after a notify are answered from the entries just committed
   const recent = store.dialect === 'sqlite' ? new RecentInbox({ perUser: 256, total: 200_000 }) : undefined;
-  const writer = new MessageWriter(store.db, new InboxHeads(store.db, store.dialect), log, recent);
+  const writer = new MessageWriter({
+    db: store.db,
+    heads: new InboxHeads(store.db, store.dialect),
+    timeline,
+    online: async (uids) => new Set((await online.ofMany(uids)).keys()),
+    waitForSenders: store.dialect === 'mysql',
+    log,
+    ...(recent && { recent }),
+  });
 
   const receipts = new ReceiptServiceImpl({ positions: new PositionsRepo(store.db), messages: messagesRepo, groups, publisher });
   const messages = new MessageServiceImpl({
@@ -106,7 +116,14 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   await deps.registry.provide(SERVICE_NAMES.messages, messages);
   await deps.registry.provide(SERVICE_NAMES.receipts, receipts);
   await deps.registry.provide(SERVICE_NAMES.search, new SearchServiceImpl(messagesRepo));
-  await deps.registry.provide(SERVICE_NAMES.groups, new GroupServiceImpl({ groups, users, messages, maxMembers: config['group.max.members'] }));
+  await deps.registry.provide(SERVICE_NAMES.groups, new GroupServiceImpl({
+    groups,
+    users,
+    messages,
+    maxMembers: config['group.max.members'],
+    lazyAbove: config['group.lazy.members'],
+    catchUp: (uid) => writer.catchUp(uid),
+  }));
   await deps.registry.provide(SERVICE_NAMES.users, new UserServiceImpl(users, online, publisher));
   await deps.registry.provide(SERVICE_NAMES.friends, friendService);
 

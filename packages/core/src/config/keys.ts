@@ -53,6 +53,7 @@ export const CONFIG_KEYS = {
   'message.pull.max.bytes': { schema: positiveInt, default: '1048576', description: 'approximate byte limit of one pull result' },
   'message.max.content.bytes': { schema: positiveInt, default: '65536', description: 'largest message content accepted' },
   'group.max.members': { schema: positiveInt, default: '2000', description: 'member limit of a group' },
+  'group.lazy.members': { schema: z.coerce.number().int().min(0), default: '500', description: "groups with more members than this store each message once; it goes to the inboxes of members online at send time, the others' inboxes take it when they connect or pull (0 = every group). A group that grew past it stays lazy" },
   'media.http.port': { schema: port, default: '8082', description: 'embedded media HTTP port: clients PUT uploads to signed URLs and GET media objects (https when server.ssl.* is set)' },
   'media.public.url': { schema: z.union([z.literal(''), z.string().regex(/^https?:\/\/[^\s?#]+$/)]), default: '', description: 'base URL clients reach the media port at (e.g. behind a proxy https://media.example.com); upload replies name <this>/<bucket> as the domain; empty = http(s)://<server.address, or 127.0.0.1 if it is a wildcard>:<media.http.port>' },
   'media.bucket.prefix': { schema: z.string().regex(/^(?:[a-z0-9][a-z0-9-]{0,39})?$/), default: 'minio-bucket-', description: "bucket names are <prefix><type>-name for the media types general, image, voice, video, file, portrait, favorite (FShareChat's minio-bucket-image-name)" },

@@ -45,6 +45,18 @@ export class HazelcastGridMap<V> implements GridMap<V> {
     return undefined;
   }
 
+  async getMany(keys: readonly string[]): Promise<Map<string, V>> {
+    const found = new Map<string, V>();
+    if (keys.length === 0) return found;
+    const pairs = await this.access.call('getAll', (m) => m.getAll([...new Set(keys)]));
+    const now = Date.now();
+    for (const [key, raw] of pairs) {
+      const entry = parseEntry<V>(raw);
+      if (isLive(entry, now)) found.set(key, entry.value);
+    }
+    return found;
+  }
+
   async set(key: string, value: V, ttlMs?: number): Promise<void> {
     if (value === undefined) return this.delete(key);
     const now = Date.now();

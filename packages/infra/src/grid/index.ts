@@ -5,6 +5,8 @@
  */
 export interface GridMap<V> {
   get(key: string): Promise<V | undefined>;
+  /** The live values of those keys that have one (one round trip per grid member, not per key). */
+  getMany(keys: readonly string[]): Promise<Map<string, V>>;
   set(key: string, value: V, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;
   /** Applies fn to the current value; undefined from fn deletes the entry. Returns the new value. */

@@ -14,6 +14,15 @@ class MemoryGridMap<V> implements GridMap<V> {
     return this.live(key)?.value;
   }
 
+  async getMany(keys: readonly string[]): Promise<Map<string, V>> {
+    const found = new Map<string, V>();
+    for (const key of keys) {
+      const entry = this.live(key);
+      if (entry) found.set(key, entry.value);
+    }
+    return found;
+  }
+
   async set(key: string, value: V, ttlMs?: number): Promise<void> {
     this.entries.set(key, { value, expiresAt: expiry(ttlMs) });
   }

@@ -74,6 +74,8 @@ export interface GroupTable {
   extra: string;
   mute: number;
   dismissed: number;
+  /** 1: messages go to the group timeline; members' inboxes take them when online (never back to 0) */
+  lazy: ColumnType<number, number | undefined, number>;
   created_at: Int64;
   updated_at: Int64;
   member_updated_at: Int64;
@@ -87,6 +89,22 @@ export interface GroupMemberTable {
   type: number;
   removed: number;
   updated_at: Int64;
+  /** lazy groups: the last timeline gseq this member's inbox has taken (or skipped) */
+  tl_seq: ColumnType<string | number | bigint, string | number | bigint | undefined, string | number | bigint>;
+  /** lazy groups: the timeline head when the member was removed (null while a member) */
+  tl_until: ColumnType<string | number | bigint | null, string | number | bigint | null | undefined, string | number | bigint | null>;
+}
+
+/** a lazy group's messages in send order */
+export interface TimelineTable {
+  gid: string;
+  gseq: Int64;
+  mid: Int64;
+}
+
+export interface TimelineHeadTable {
+  gid: string;
+  seq: Int64;
 }
 
 export interface FriendTable {
@@ -150,6 +168,8 @@ export interface Schema {
   inbox_heads: InboxHeadTable;
   groups: GroupTable;
   group_members: GroupMemberTable;
+  timeline: TimelineTable;
+  timeline_heads: TimelineHeadTable;
   friends: FriendTable;
   friend_requests: FriendRequestTable;
   blacklist: BlacklistTable;

@@ -44,6 +44,17 @@ export function describeGridContract(name: string, options: GridContractOptions)
       await map.delete('never-set');
     });
 
+    test('getMany returns the live values of the keys that have one', async () => {
+      const map = grid.map<{ n: number }>(uniqueName('m'));
+      assert.deepEqual(await map.getMany([]), new Map());
+      await map.set('a', { n: 1 });
+      await map.set('b', { n: 2 });
+      await map.set('gone', { n: 3 }, ttl);
+      await sleep(expiryWait);
+      const found = await map.getMany(['a', 'absent', 'b', 'gone', 'a']);
+      assert.deepEqual(found, new Map([['a', { n: 1 }], ['b', { n: 2 }]]));
+    });
+
     test('falsy values are values, not absence', async () => {
       const map = grid.map<unknown>(uniqueName('m'));
       for (const [key, value] of [['zero', 0], ['empty', ''], ['false', false], ['null', null]] as const) {

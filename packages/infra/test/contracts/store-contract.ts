@@ -33,6 +33,8 @@ export const SCHEMA_TABLES = [
   'kv',
   'messages',
   'read_positions',
+  'timeline',
+  'timeline_heads',
   'user_sessions',
   'users',
 ] as const satisfies readonly (keyof Schema)[];

@@ -19,6 +19,10 @@ export interface GroupServiceDeps {
   users: UsersRepo;
   messages: NoticeSender;
   maxMembers: number;
+  /** groups with more members store each message once and fill inboxes lazily (see MessageWriter) */
+  lazyAbove: number;
+  /** moves what a user's lazy groups hold for them into their inbox */
+  catchUp(uid: string): Promise<void>;
 }
 
 /** WildfireChat's GroupType.Restricted: only the owner and managers add members. */
@@ -66,6 +70,7 @@ export class GroupServiceImpl implements GroupService {
       type: Number(req.type) || 0,
       extra: typeof req.extra === 'string' ? req.extra : '',
       members: [{ uid: req.uid, type: GroupMemberType.OWNER }, ...others.map((uid) => ({ uid, type: GroupMemberType.MEMBER }))],
+      lazy: others.length + 1 > this.d.lazyAbove,
     });
     await announce(this.d.messages, { uid: req.uid, clientId: req.clientId, gid }, ContentType.GROUP_CREATE, { n: name });
     return { gid };
@@ -95,7 +100,11 @@ export class GroupServiceImpl implements GroupService {
       if (newcomers.length === 0) return;
       if (members.size + newcomers.length > this.d.maxMembers) throw new FscError('INVALID_DATA', `a group has at most ${this.d.maxMembers} members`);
       const former = await this.d.groups.knownMembers(req.gid, newcomers);
-      await this.d.groups.addMembers(req.gid, newcomers.filter((uid) => !former.has(uid)), newcomers.filter((uid) => former.has(uid)), at);
+      const revived = newcomers.filter((uid) => former.has(uid));
+      // what a former member of a lazy group had not taken before leaving stays theirs
+      if (group.lazy) for (const uid of revived) await this.d.catchUp(uid);
+      const turnLazy = !group.lazy && members.size + newcomers.length > this.d.lazyAbove;
+      await this.d.groups.addMembers(req.gid, newcomers.filter((uid) => !former.has(uid)), revived, at, turnLazy);
       await announce(this.d.messages, req, ContentType.GROUP_ADD, { ms: newcomers });
     });
   }

@@ -23,7 +23,7 @@ import type { InboxEntry, MessagesRepo } from '../repos/messages-repo.ts';
 import { conversationKey } from '../repos/rows.ts';
 import type { UsersRepo } from '../repos/users-repo.ts';
 import type { DeliveryPublisher } from './delivery-publisher.ts';
-import type { MessageWriter } from './message-writer.ts';
+import type { MessageWriter, StoredMessage } from './message-writer.ts';
 import { validateContent, validateConversation, parseSeq } from './validation.ts';
 
 /** Content types that are signalling, not history: pushed to online devices only, never stored. */
@@ -82,7 +82,7 @@ export class MessageServiceImpl implements MessageService {
     const sender = await this.d.users.byUid(req.uid);
     if (!sender) throw new FscError('NOT_EXIST', 'sender does not exist');
     if ((sender.status === UserStatus.MUTED && !notice) || sender.status === UserStatus.BLOCKED) throw new FscError('FORBIDDEN_SEND');
-    const receivers = await this.receiversOf(req.uid, conversation, req.to, notice);
+    const { receivers, lazyGroup } = await this.receiversOf(req.uid, conversation, req.to, notice);
 
     const mid = this.d.ids.nextString();
     const timestamp = Date.now();
@@ -96,30 +96,31 @@ export class MessageServiceImpl implements MessageService {
       return { messageId: mid, timestamp };
     }
 
-    const seqs = await this.d.writer.write(
-      {
-        mid,
-        fromUid: req.uid,
-        fromClient: req.clientId,
-        convType: conversation.type,
-        convTarget: conversation.target,
-        convLine: conversation.line,
-        convKey: conversationKey(conversation.type, req.uid, conversation.target),
-        contentType: content.type,
-        searchable: content.searchableContent ?? '',
-        contentJson: JSON.stringify(content),
-        toUsers: message.to?.join(',') ?? '',
-        createdAt: timestamp,
-      },
-      [...receivers],
-      { fromClient: req.clientId, message },
-    );
+    const stored: StoredMessage = {
+      mid,
+      fromUid: req.uid,
+      fromClient: req.clientId,
+      convType: conversation.type,
+      convTarget: conversation.target,
+      convLine: conversation.line,
+      convKey: conversationKey(conversation.type, req.uid, conversation.target),
+      contentType: content.type,
+      searchable: content.searchableContent ?? '',
+      contentJson: JSON.stringify(content),
+      toUsers: message.to?.join(',') ?? '',
+      createdAt: timestamp,
+    };
+    const cached = { fromClient: req.clientId, message };
+    const seqs = lazyGroup
+      ? await this.d.writer.post(stored, { gid: conversation.target, members: lazyGroup, targets: message.to ? receivers : undefined }, cached)
+      : await this.d.writer.write(stored, [...receivers], cached);
     this.d.publisher.notifyNew(seqs, except).catch((err: unknown) => this.d.log.warn({ err }, 'notify failed'));
     return { messageId: mid, timestamp };
   }
 
   async pull(req: PullRequest): Promise<PullResult> {
     const after = parseSeq(req.after);
+    await this.d.writer.catchUp(req.uid);
     const recent = this.d.writer.recent;
     let head: bigint | undefined;
     let entries: InboxEntry[] | undefined;
@@ -183,14 +184,20 @@ export class MessageServiceImpl implements MessageService {
     await this.d.publisher.notifyRecall(receivers, req.messageId, message.fromUser, { u: req.uid, c: req.clientId });
   }
 
-  private async receiversOf(uid: string, conversation: { type: number; target: string }, to: string[] | undefined, notice = false): Promise<Set<string>> {
+  /** `lazyGroup`: the active members of a lazy group, whose inboxes the writer fills for those online. */
+  private async receiversOf(
+    uid: string,
+    conversation: { type: number; target: string },
+    to: string[] | undefined,
+    notice = false,
+  ): Promise<{ receivers: Set<string>; lazyGroup?: string[] }> {
     if (conversation.type === ConversationType.PRIVATE) {
       if (conversation.target !== uid) {
         const exists = await this.d.users.existing([conversation.target]);
         if (!exists.has(conversation.target)) throw new FscError('NOT_EXIST', 'receiver does not exist');
         if (await this.d.friends.isBlacklisted(conversation.target, uid)) throw new FscError('BLACKLISTED');
       }
-      return new Set([uid, conversation.target]);
+      return { receivers: new Set([uid, conversation.target]) };
     }
     const group = await this.d.groups.record(conversation.target);
     if (!group || group.dismissed) throw new FscError('NOT_EXIST', 'group does not exist');
@@ -198,7 +205,8 @@ export class MessageServiceImpl implements MessageService {
     const role = members.get(uid);
     if (role === undefined) throw new FscError('NOT_IN_GROUP');
     if (group.mute && role === GroupMemberType.MEMBER && !notice) throw new FscError('FORBIDDEN_SEND', 'the group is muted');
-    if (to && to.length > 0) return new Set([uid, ...to.filter((m) => members.has(m))]);
-    return new Set(members.keys());
+    const lazyGroup = group.lazy ? [...members.keys()] : undefined;
+    if (to && to.length > 0) return { receivers: new Set([uid, ...to.filter((m) => members.has(m))]), lazyGroup };
+    return { receivers: new Set(members.keys()), lazyGroup };
   }
 }

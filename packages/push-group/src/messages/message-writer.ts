@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { FscError, type Logger, type MessageDto } from '@fscpush/core';
 import type { Schema } from '@fscpush/infra/store';
+import { cursorLimit, entryIsFor, type GroupTimeline } from './group-timeline.ts';
 import type { InboxHeads } from './inbox-heads.ts';
 import type { RecentInbox } from './recent-inbox.ts';
 
@@ -25,9 +26,23 @@ export interface CachedMessage {
   message: MessageDto;
 }
 
+/** A message of a lazy group: stored once in the group's timeline, put in the inboxes of online members only. */
+export interface TimelinePost {
+  gid: string;
+  /** every active member */
+  members: string[];
+  /** sent to some members only: them and the sender */
+  targets: Set<string> | undefined;
+}
+
+/** Which of these users have a live session now. */
+export type OnlineFilter = (uids: string[]) => Promise<Set<string>>;
+
 interface Job {
   message: StoredMessage;
+  /** inbox owners; for a timeline post, filled in the transaction from the online members */
   receivers: string[];
+  timeline: TimelinePost | undefined;
   cached: CachedMessage | undefined;
   resolve: (seqs: Map<string, string>) => void;
   reject: (err: unknown) => void;
@@ -36,16 +51,39 @@ interface Job {
 const MAX_JOBS_PER_BATCH = 256;
 const INSERT_CHUNK = 500;
 const MAX_ATTEMPTS = 5;
+/** timeline entries one catch-up transaction moves into an inbox */
+const CATCH_UP_CHUNK = 1000;
+
+export interface MessageWriterDeps {
+  db: Kysely<Schema>;
+  heads: InboxHeads;
+  timeline: GroupTimeline;
+  /** who is online, for timeline posts; a failing lookup counts nobody (they catch up on their next pull) */
+  online: OnlineFilter;
+  /** MySQL: CONNECT waits for in-flight sends of the user's lazy groups (on SQLite nothing interleaves) */
+  waitForSenders: boolean;
+  log: Logger;
+  recent?: RecentInbox;
+}
 
 /**
  * The only writer of messages and inboxes. Sends queued in the same moment are committed together in
  * one transaction (group commit). Sequence numbers are allocated inside that transaction from the locked
  * inbox heads, so a reader never sees seq n+1 committed before seq n — a pull cursor can't skip a
  * message — even with several push-group processes writing to one database.
+ *
+ * Lazy groups: a message goes to the group's timeline and, in the same transaction, to the inboxes of the
+ * members who are online and up to date with the timeline (read after the group's head is locked). Anyone
+ * else catches up — in timeline order, with ordinary inbox seqs — when they connect or pull (catchUp).
+ * A member who connects while a send is in flight either was seen online by it, or registered after it
+ * locked the head; then the CONNECT's catch-up waits for that send and takes it.
  */
 export class MessageWriter {
   private readonly db: Kysely<Schema>;
   private readonly heads: InboxHeads;
+  private readonly timeline: GroupTimeline;
+  private readonly online: OnlineFilter;
+  private readonly waitForSenders: boolean;
   private readonly log: Logger;
   /** filled after each commit when this process is the only writer (embedded) */
   readonly recent: RecentInbox | undefined;
@@ -54,18 +92,30 @@ export class MessageWriter {
   private idle: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(db: Kysely<Schema>, heads: InboxHeads, log: Logger, recent?: RecentInbox) {
-    this.db = db;
-    this.heads = heads;
-    this.log = log;
-    this.recent = recent;
+  constructor(deps: MessageWriterDeps) {
+    this.db = deps.db;
+    this.heads = deps.heads;
+    this.timeline = deps.timeline;
+    this.online = deps.online;
+    this.waitForSenders = deps.waitForSenders;
+    this.log = deps.log;
+    this.recent = deps.recent;
   }
 
   /** Resolves with each receiver's new inbox seq once the message is durably committed. */
   write(message: StoredMessage, receivers: string[], cached?: CachedMessage): Promise<Map<string, string>> {
+    return this.enqueue(message, receivers, undefined, cached);
+  }
+
+  /** A lazy group's message; resolves with the seqs of the inboxes it went to right away (online members). */
+  post(message: StoredMessage, timeline: TimelinePost, cached?: CachedMessage): Promise<Map<string, string>> {
+    return this.enqueue(message, [], timeline, cached);
+  }
+
+  private enqueue(message: StoredMessage, receivers: string[], timeline: TimelinePost | undefined, cached: CachedMessage | undefined): Promise<Map<string, string>> {
     if (this.closed) return Promise.reject(new FscError('SHUTTING_DOWN'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ message, receivers, cached, resolve, reject });
+      this.queue.push({ message, receivers, timeline, cached, resolve, reject });
       if (!this.running) {
         this.running = true;
         // the first commit waits for the rest of this event-loop turn: sends decoded from the same
@@ -80,6 +130,21 @@ export class MessageWriter {
     return this.heads.of(uid);
   }
 
+  /**
+   * Moves what the user's lazy groups' timelines hold beyond the user's cursors into the user's inbox.
+   * `connecting`: the user just registered a session; on MySQL this waits for sends of those groups that
+   * are in flight and may not have seen the session.
+   */
+  async catchUp(uid: string, connecting = false): Promise<void> {
+    let gids = await this.timeline.lagging(uid);
+    if (connecting && this.waitForSenders) gids = [...new Set([...gids, ...(await this.timeline.lazyGroupsOf(uid))])].sort();
+    if (gids.length === 0) return;
+    await this.heads.ensureRows([uid]);
+    for (let more = true; more; ) {
+      more = await this.withRetry(() => this.catchUpChunk(uid, gids));
+    }
+  }
+
   /** Stops taking writes and waits for queued ones to commit. */
   async close(): Promise<void> {
     this.closed = true;
@@ -90,7 +155,7 @@ export class MessageWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_JOBS_PER_BATCH);
       try {
-        await this.commitWithRetry(batch);
+        await this.withRetry(() => this.commit(batch));
       } catch (err) {
         this.log.error({ err }, 'message batch failed');
         for (const job of batch) job.reject(new FscError('SERVER_ERROR', undefined, undefined, { cause: err }));
@@ -99,27 +164,44 @@ export class MessageWriter {
     this.running = false;
   }
 
-  /** Lock waits between writers can end in a deadlock or a duplicate seq on MySQL; the batch is then redone. */
-  private async commitWithRetry(batch: Job[]): Promise<void> {
+  /** Lock waits between writers can end in a deadlock or a duplicate seq on MySQL; the work is then redone. */
+  private async withRetry<T>(work: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.commit(batch);
-        return;
+        return await work();
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS || !isTransientConflict(err)) throw err;
-        this.log.warn({ attempt }, 'message batch conflicted with another writer; retrying');
+        this.log.warn({ attempt }, 'message write conflicted with another writer; retrying');
       }
     }
   }
 
   private async commit(batch: Job[]): Promise<void> {
-    const receivers = [...new Set(batch.flatMap((job) => job.receivers))];
-    await this.heads.ensureRows(receivers);
+    const posts = batch.flatMap((job) => (job.timeline ? [job.timeline] : []));
+    const eagerReceivers = batch.flatMap((job) => job.receivers);
+    const gids = [...new Set(posts.map((p) => p.gid))];
+    await this.heads.ensureRows([...new Set([...eagerReceivers, ...posts.flatMap((p) => p.members)])]);
+    await this.timeline.ensureHeads(gids);
     const results = await this.db.transaction().execute(async (trx) => {
-      const heads = await this.heads.lock(trx, receivers);
+      const groupHeads = gids.length > 0 ? await this.timeline.lockHeads(trx, gids, 'update') : new Map<string, bigint>();
+      const takers = gids.length > 0 ? await this.takers(trx, posts, groupHeads) : new Map<string, Set<string>>();
+      for (const job of batch) {
+        const post = job.timeline;
+        if (!post) continue;
+        const members = new Set(post.members);
+        job.receivers = [...takers.get(post.gid)!].filter((uid) => members.has(uid) && (!post.targets || post.targets.has(uid)));
+      }
+
+      const heads = await this.heads.lock(trx, [...new Set(batch.flatMap((job) => job.receivers))]);
       const inboxRows: { uid: string; seq: string; mid: string }[] = [];
+      const timelineRows: { gid: string; gseq: bigint; mid: string }[] = [];
       const perJob: Map<string, string>[] = [];
       for (const job of batch) {
+        if (job.timeline) {
+          const gseq = groupHeads.get(job.timeline.gid)! + 1n;
+          groupHeads.set(job.timeline.gid, gseq);
+          timelineRows.push({ gid: job.timeline.gid, gseq, mid: job.message.mid });
+        }
         const seqs = new Map<string, string>();
         for (const uid of job.receivers) {
           const seq = heads.get(uid)! + 1n;
@@ -134,6 +216,11 @@ export class MessageWriter {
         await trx.insertInto('inbox').values(inboxRows.slice(i, i + INSERT_CHUNK)).execute();
       }
       await this.heads.store(trx, heads);
+      if (gids.length > 0) {
+        await this.timeline.append(trx, timelineRows);
+        await this.timeline.storeHeads(trx, groupHeads);
+        for (const [gid, uids] of takers) await this.timeline.advance(trx, gid, [...uids], groupHeads.get(gid)!);
+      }
       return perJob;
     });
     if (this.recent) {
@@ -146,8 +233,76 @@ export class MessageWriter {
     }
     batch.forEach((job, i) => job.resolve(results[i]!));
   }
-}
 
+  /** Per lazy group: the online members whose inbox has taken the whole timeline so far (they take these posts now). */
+  private async takers(trx: Transaction<Schema>, posts: TimelinePost[], groupHeads: Map<string, bigint>): Promise<Map<string, Set<string>>> {
+    const membersOf = new Map<string, Set<string>>();
+    for (const post of posts) {
+      const set = membersOf.get(post.gid) ?? new Set<string>();
+      for (const uid of post.members) set.add(uid);
+      membersOf.set(post.gid, set);
+    }
+    let online: Set<string>;
+    try {
+      online = await this.online([...new Set(posts.flatMap((p) => p.members))]);
+    } catch (err) {
+      this.log.warn({ err }, 'online members unknown; lazy group messages wait for their next pull');
+      online = new Set();
+    }
+    const takers = new Map<string, Set<string>>();
+    for (const [gid, members] of membersOf) {
+      const head = groupHeads.get(gid);
+      const set = new Set<string>();
+      takers.set(gid, set);
+      if (head === undefined) continue;
+      const cursors = await this.timeline.cursorsInGroup(trx, gid, [...members].filter((uid) => online.has(uid)));
+      for (const [uid, cursor] of cursors) if (cursor.until === null && cursor.seq === head) set.add(uid);
+    }
+    return takers;
+  }
+
+  /** One transaction of a catch-up; true when entries are left for the next one. */
+  private async catchUpChunk(uid: string, gids: string[]): Promise<boolean> {
+    let more = false;
+    const added = await this.db.transaction().execute(async (trx) => {
+      const groupHeads = await this.timeline.lockHeads(trx, gids, 'share');
+      const heads = await this.heads.lock(trx, [uid]);
+      const cursors = await this.timeline.cursorsOfMember(trx, uid, gids);
+      let seq = heads.get(uid)!;
+      let budget = CATCH_UP_CHUNK;
+      const rows: { uid: string; seq: string; mid: string }[] = [];
+      const moved: [string, bigint][] = [];
+      for (const [gid, cursor] of cursors) {
+        const head = groupHeads.get(gid);
+        if (head === undefined) continue;
+        const limit = cursorLimit(cursor, head);
+        if (cursor.seq >= limit) continue;
+        if (budget === 0) {
+          more = true;
+          break;
+        }
+        const entries = await this.timeline.entries(trx, gid, cursor.seq, limit, budget);
+        budget -= entries.length;
+        for (const entry of entries) {
+          if (!entryIsFor(entry, uid)) continue;
+          seq += 1n;
+          rows.push({ uid, seq: seq.toString(), mid: entry.mid });
+        }
+        const reached = entries.at(-1)?.gseq ?? limit;
+        if (reached < limit) more = true;
+        moved.push([gid, reached]);
+      }
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await trx.insertInto('inbox').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+      }
+      if (rows.length > 0) await this.heads.store(trx, new Map([[uid, seq]]));
+      for (const [gid, reached] of moved) await this.timeline.advance(trx, gid, [uid], reached);
+      return rows.length;
+    });
+    if (added > 0) this.log.debug({ uid, added }, 'lazy group messages caught up');
+    return more;
+  }
+}
 function isTransientConflict(err: unknown): boolean {
   const code = (err as { code?: unknown; errno?: unknown }).code;
   return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'ER_DUP_ENTRY';

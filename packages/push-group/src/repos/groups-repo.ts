@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { GroupMemberType, type GroupInfoDto, type GroupMemberDto } from '@fscpush/core';
 import type { Schema } from '@fscpush/infra/store';
+import type { GroupTimeline } from '../messages/group-timeline.ts';
 import type { GroupMemberCache } from './group-member-cache.ts';
 import { toGroupInfoDto, toGroupMemberDto } from './rows.ts';
 
@@ -11,6 +12,8 @@ export interface GroupRecord {
   type: number;
   mute: boolean;
   dismissed: boolean;
+  /** messages go to the group's timeline; inboxes take them when their owner is online */
+  lazy: boolean;
   updatedAt: number;
   memberUpdatedAt: number;
 }
@@ -22,6 +25,8 @@ export interface NewGroup {
   type: number;
   extra: string;
   members: { uid: string; type: number }[];
+  /** a large group: lazy inboxes from the start */
+  lazy: boolean;
 }
 
 export interface GroupInfoChange {
@@ -40,10 +45,12 @@ export class GroupsRepo {
   private readonly db: Kysely<Schema>;
   /** active member lists, the hot path of group sends; invalidated cluster-wide after every change */
   private readonly members: GroupMemberCache;
+  private readonly timeline: GroupTimeline;
 
-  constructor(db: Kysely<Schema>, members: GroupMemberCache) {
+  constructor(db: Kysely<Schema>, members: GroupMemberCache, timeline: GroupTimeline) {
     this.db = db;
     this.members = members;
+    this.timeline = timeline;
   }
 
   async create(group: NewGroup): Promise<string> {
@@ -52,8 +59,9 @@ export class GroupsRepo {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('groups')
-        .values({ gid, name: group.name, portrait: group.portrait, owner: group.owner, type: group.type, extra: group.extra, mute: 0, dismissed: 0, created_at: now, updated_at: now, member_updated_at: now })
+        .values({ gid, name: group.name, portrait: group.portrait, owner: group.owner, type: group.type, extra: group.extra, mute: 0, dismissed: 0, lazy: group.lazy ? 1 : 0, created_at: now, updated_at: now, member_updated_at: now })
         .execute();
+      if (group.lazy) await this.timeline.create(trx, gid);
       await trx
         .insertInto('group_members')
         .values(group.members.map((m) => ({ gid, uid: m.uid, alias: '', type: m.type, removed: 0, updated_at: now })))
@@ -65,7 +73,7 @@ export class GroupsRepo {
   async record(gid: string): Promise<GroupRecord | undefined> {
     const row = await this.db
       .selectFrom('groups')
-      .select(['gid', 'owner', 'type', 'mute', 'dismissed', 'updated_at', 'member_updated_at'])
+      .select(['gid', 'owner', 'type', 'mute', 'dismissed', 'lazy', 'updated_at', 'member_updated_at'])
       .where('gid', '=', gid)
       .executeTakeFirst();
     return row && {
@@ -74,6 +82,7 @@ export class GroupsRepo {
       type: Number(row.type),
       mute: Number(row.mute) === 1,
       dismissed: Number(row.dismissed) === 1,
+      lazy: Number(row.lazy) === 1,
       updatedAt: Number(row.updated_at),
       memberUpdatedAt: Number(row.member_updated_at),
     };
@@ -110,19 +119,29 @@ export class GroupsRepo {
     return new Set(rows.map((r) => r.uid));
   }
 
-  /** New members join as plain members with no alias; `revive` are former members whose rows exist. */
-  async addMembers(gid: string, fresh: string[], revive: string[], at: number): Promise<void> {
+  /**
+   * New members join as plain members with no alias; `revive` are former members whose rows exist.
+   * `turnLazy`: from now on the group's messages go to its timeline. In a lazy group members start at the
+   * timeline's head: they get what is sent after they joined.
+   */
+  async addMembers(gid: string, fresh: string[], revive: string[], at: number, turnLazy = false): Promise<void> {
     await this.change(gid, async (trx) => {
+      if (turnLazy) {
+        await trx.updateTable('groups').set({ lazy: 1 }).where('gid', '=', gid).execute();
+        await this.timeline.create(trx, gid);
+      }
+      const head = await this.lockedTimelineHead(trx, gid);
+      const start = { tl_seq: (head ?? 0n).toString(), tl_until: null };
       if (fresh.length > 0) {
         await trx
           .insertInto('group_members')
-          .values(fresh.map((uid) => ({ gid, uid, alias: '', type: GroupMemberType.MEMBER, removed: 0, updated_at: at })))
+          .values(fresh.map((uid) => ({ gid, uid, alias: '', type: GroupMemberType.MEMBER, removed: 0, updated_at: at, ...start })))
           .execute();
       }
       if (revive.length > 0) {
         await trx
           .updateTable('group_members')
-          .set({ alias: '', type: GroupMemberType.MEMBER, removed: 0, updated_at: at })
+          .set({ alias: '', type: GroupMemberType.MEMBER, removed: 0, updated_at: at, ...start })
           .where('gid', '=', gid)
           .where('uid', 'in', revive)
           .execute();
@@ -131,16 +150,25 @@ export class GroupsRepo {
     });
   }
 
+  /** In a lazy group, removed members still catch up on what was sent before they left (up to tl_until). */
   async removeMembers(gid: string, uids: string[], at: number): Promise<void> {
     await this.change(gid, async (trx) => {
+      const head = await this.lockedTimelineHead(trx, gid);
       await trx
         .updateTable('group_members')
-        .set({ removed: 1, type: GroupMemberType.MEMBER, updated_at: at })
+        .set({ removed: 1, type: GroupMemberType.MEMBER, updated_at: at, ...(head !== undefined && { tl_until: head.toString() }) })
         .where('gid', '=', gid)
         .where('uid', 'in', uids)
         .execute();
       await trx.updateTable('groups').set({ updated_at: at, member_updated_at: at }).where('gid', '=', gid).execute();
     });
+  }
+
+  /** A lazy group's timeline head, locked against senders until the membership change commits. */
+  private async lockedTimelineHead(trx: Transaction<Schema>, gid: string): Promise<bigint | undefined> {
+    const group = await trx.selectFrom('groups').select('lazy').where('gid', '=', gid).executeTakeFirst();
+    if (!group || Number(group.lazy) !== 1) return undefined;
+    return (await this.timeline.lockHeads(trx, [gid], 'update')).get(gid) ?? 0n;
   }
 
   async setMemberType(gid: string, uids: string[], type: number, at: number): Promise<void> {
@@ -189,7 +217,7 @@ export class GroupsRepo {
     });
   }
 
-  private async change(gid: string, write: (trx: Kysely<Schema>) => Promise<void>): Promise<void> {
+  private async change(gid: string, write: (trx: Transaction<Schema>) => Promise<void>): Promise<void> {
     try {
       await this.db.transaction().execute(write);
     } finally {

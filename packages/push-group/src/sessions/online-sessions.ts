@@ -69,13 +69,15 @@ export class OnlineSessions {
   }
 
   async ofMany(uids: Iterable<string>): Promise<Map<string, UserSessions>> {
-    const list = [...uids];
-    const values = await Promise.all(list.map((uid) => this.map.get(uid)));
+    const found = await this.map.getMany([...uids]);
     const result = new Map<string, UserSessions>();
-    list.forEach((uid, i) => {
-      const sessions = this.alive(uid, values[i]);
-      if (Object.keys(sessions).length > 0) result.set(uid, sessions);
-    });
+    for (const [uid, value] of found) {
+      const sessions = this.alive(uid, value);
+      for (const _ in sessions) {
+        result.set(uid, sessions);
+        break;
+      }
+    }
     return result;
   }
 }

@@ -57,6 +57,8 @@ export class SessionServiceImpl implements SessionService {
       since: Date.now(),
     });
     if (previous && previous.connToken !== req.connToken) await this.d.publisher.kick(user.uid, req.clientId, previous);
+    // after the registration: sends of the user's lazy groups either see the session or are taken here
+    await this.d.writer.catchUp(user.uid, true);
     const msgHead = (await this.d.writer.head(user.uid)).toString();
     const { friendHead, friendRqHead } = await this.d.friendHeads.heads(user.uid);
     return { ok: true, uid: user.uid, msgHead, friendHead: String(friendHead), friendRqHead: String(friendRqHead), settingHead: '0', serverTime: Date.now() };

@@ -6,6 +6,7 @@ import * as friends from './0002-friends.ts';
 import * as receipts from './0005-receipts.ts';
 import * as apiKeys from './0006-api-keys.ts';
 import * as inboxHeads from './0007-inbox-heads.ts';
+import * as groupTimeline from './0008-group-timeline.ts';
 
 /** Dialect-specific column types a migration may need. */
 export interface MigrationContext {
@@ -23,6 +24,7 @@ const STEPS: Record<string, Step> = {
   '0005_receipts': receipts,
   '0006_api_keys': apiKeys,
   '0007_inbox_heads': inboxHeads,
+  '0008_group_timeline': groupTimeline,
 };
 
 export function migrationsFor(dialect: StoreDialect): MigrationProvider {
