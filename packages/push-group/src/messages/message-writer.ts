@@ -53,6 +53,17 @@ const INSERT_CHUNK = 500;
 const MAX_ATTEMPTS = 5;
 /** timeline entries one catch-up transaction moves into an inbox */
 const CATCH_UP_CHUNK = 1000;
+/** how far behind its group's timeline an online member's inbox may be for a send to fill the gap */
+const BACKFILL_LIMIT = 1000;
+
+interface Takers {
+  /** per lazy group: who takes its posts in this batch */
+  takers: Map<string, Set<string>>;
+  /** per member: the timeline messages (mids) it gets first */
+  backfill: Map<string, string[]>;
+}
+
+const NO_TAKERS: Takers = { takers: new Map(), backfill: new Map() };
 
 export interface MessageWriterDeps {
   db: Kysely<Schema>;
@@ -184,7 +195,7 @@ export class MessageWriter {
     await this.timeline.ensureHeads(gids);
     const results = await this.db.transaction().execute(async (trx) => {
       const groupHeads = gids.length > 0 ? await this.timeline.lockHeads(trx, gids, 'update') : new Map<string, bigint>();
-      const takers = gids.length > 0 ? await this.takers(trx, posts, groupHeads) : new Map<string, Set<string>>();
+      const { takers, backfill } = gids.length > 0 ? await this.takers(trx, posts, groupHeads) : NO_TAKERS;
       for (const job of batch) {
         const post = job.timeline;
         if (!post) continue;
@@ -192,8 +203,16 @@ export class MessageWriter {
         job.receivers = [...takers.get(post.gid)!].filter((uid) => members.has(uid) && (!post.targets || post.targets.has(uid)));
       }
 
-      const heads = await this.heads.lock(trx, [...new Set(batch.flatMap((job) => job.receivers))]);
+      const heads = await this.heads.lock(trx, [...new Set([...batch.flatMap((job) => job.receivers), ...backfill.keys()])]);
       const inboxRows: { uid: string; seq: string; mid: string }[] = [];
+      for (const [uid, mids] of backfill) {
+        let seq = heads.get(uid)!;
+        for (const mid of mids) {
+          seq += 1n;
+          inboxRows.push({ uid, seq: seq.toString(), mid });
+        }
+        heads.set(uid, seq);
+      }
       const timelineRows: { gid: string; gseq: bigint; mid: string }[] = [];
       const perJob: Map<string, string>[] = [];
       for (const job of batch) {
@@ -234,8 +253,12 @@ export class MessageWriter {
     batch.forEach((job, i) => job.resolve(results[i]!));
   }
 
-  /** Per lazy group: the online members whose inbox has taken the whole timeline so far (they take these posts now). */
-  private async takers(trx: Transaction<Schema>, posts: TimelinePost[], groupHeads: Map<string, bigint>): Promise<Map<string, Set<string>>> {
+  /**
+   * Per lazy group: the online members who take these posts now. Those whose inbox is behind the timeline
+   * (e.g. a member cache that did not list them yet) first get what they miss (`backfill`, timeline order),
+   * unless that is more than BACKFILL_LIMIT: they then catch up on their next pull.
+   */
+  private async takers(trx: Transaction<Schema>, posts: TimelinePost[], groupHeads: Map<string, bigint>): Promise<Takers> {
     const membersOf = new Map<string, Set<string>>();
     for (const post of posts) {
       const set = membersOf.get(post.gid) ?? new Set<string>();
@@ -250,15 +273,29 @@ export class MessageWriter {
       online = new Set();
     }
     const takers = new Map<string, Set<string>>();
+    const backfill = new Map<string, string[]>();
     for (const [gid, members] of membersOf) {
-      const head = groupHeads.get(gid);
+      const head = groupHeads.get(gid)!;
       const set = new Set<string>();
       takers.set(gid, set);
-      if (head === undefined) continue;
-      const cursors = await this.timeline.cursorsInGroup(trx, gid, [...members].filter((uid) => online.has(uid)));
-      for (const [uid, cursor] of cursors) if (cursor.until === null && cursor.seq === head) set.add(uid);
+      const laggers: [string, bigint][] = [];
+      for (const [uid, cursor] of await this.timeline.cursorsInGroup(trx, gid, [...members].filter((uid) => online.has(uid)))) {
+        if (cursor.until !== null) continue;
+        if (cursor.seq === head) set.add(uid);
+        else if (head - cursor.seq <= BACKFILL_LIMIT) laggers.push([uid, cursor.seq]);
+        else this.log.warn({ uid, gid, behind: String(head - cursor.seq) }, 'online member far behind a lazy group; it catches up on its next pull');
+      }
+      if (laggers.length === 0) continue;
+      const from = laggers.reduce((min, [, seq]) => (seq < min ? seq : min), head);
+      const entries = await this.timeline.entries(trx, gid, from, head, BACKFILL_LIMIT);
+      for (const [uid, seq] of laggers) {
+        const mids = backfill.get(uid) ?? [];
+        for (const entry of entries) if (entry.gseq > seq && entryIsFor(entry, uid)) mids.push(entry.mid);
+        backfill.set(uid, mids);
+        set.add(uid);
+      }
     }
-    return takers;
+    return { takers, backfill };
   }
 
   /** One transaction of a catch-up; true when entries are left for the next one. */

@@ -7,6 +7,7 @@ import * as receipts from './0005-receipts.ts';
 import * as apiKeys from './0006-api-keys.ts';
 import * as inboxHeads from './0007-inbox-heads.ts';
 import * as groupTimeline from './0008-group-timeline.ts';
+import * as sqliteClustered from './0009-sqlite-clustered-inbox.ts';
 
 /** Dialect-specific column types a migration may need. */
 export interface MigrationContext {
@@ -25,6 +26,7 @@ const STEPS: Record<string, Step> = {
   '0006_api_keys': apiKeys,
   '0007_inbox_heads': inboxHeads,
   '0008_group_timeline': groupTimeline,
+  '0009_sqlite_clustered_inbox': sqliteClustered,
 };
 
 export function migrationsFor(dialect: StoreDialect): MigrationProvider {

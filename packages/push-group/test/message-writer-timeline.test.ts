@@ -1,0 +1,105 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLogger } from '@fscpush/core';
+import { openSqliteStore } from '@fscpush/infra/embedded';
+import type { Store } from '@fscpush/infra/store';
+import { GroupTimeline } from '../src/messages/group-timeline.ts';
+import { InboxHeads } from '../src/messages/inbox-heads.ts';
+import { MessageWriter, type StoredMessage } from '../src/messages/message-writer.ts';
+
+let store: Store;
+let writer: MessageWriter;
+/** who the writer sees online */
+const online = new Set<string>();
+let nextMid = 1000;
+
+before(async () => {
+  store = await openSqliteStore(':memory:');
+  writer = new MessageWriter({
+    db: store.db,
+    heads: new InboxHeads(store.db, store.dialect),
+    timeline: new GroupTimeline(store.db, store.dialect),
+    online: async (uids) => new Set(uids.filter((uid) => online.has(uid))),
+    waitForSenders: false,
+    log: createLogger('test', { level: 'silent' }),
+  });
+});
+after(() => store.close());
+
+async function lazyGroup(gid: string, members: string[]): Promise<void> {
+  await store.db.insertInto('groups').values({ gid, name: gid, portrait: '', owner: members[0]!, type: 0, extra: '', mute: 0, dismissed: 0, lazy: 1, created_at: 1, updated_at: 1, member_updated_at: 1 }).execute();
+  await store.db.insertInto('group_members').values(members.map((uid) => ({ gid, uid, alias: '', type: 0, removed: 0, updated_at: 1 }))).execute();
+  await store.db.insertInto('timeline_heads').values({ gid, seq: '0' }).execute();
+}
+
+function message(gid: string, from: string, text: string, to: string[] = []): StoredMessage {
+  const mid = String(nextMid++);
+  return { mid, fromUid: from, fromClient: 'c', convType: 1, convTarget: gid, convLine: 0, convKey: gid, contentType: 1, searchable: text, contentJson: JSON.stringify({ type: 1, searchableContent: text }), toUsers: to.join(','), createdAt: Date.now() };
+}
+
+async function inbox(uid: string): Promise<string[]> {
+  const rows = await store.db.selectFrom('inbox').innerJoin('messages', 'messages.mid', 'inbox.mid').select(['inbox.seq', 'messages.searchable']).where('inbox.uid', '=', uid).orderBy('inbox.seq').execute();
+  rows.forEach((row, i) => assert.equal(BigInt(row.seq), BigInt(i + 1), 'seqs are dense from 1'));
+  return rows.map((r) => r.searchable);
+}
+
+test('a post goes to the online members only; the others take it on catch-up, in timeline order', async () => {
+  await lazyGroup('g1', ['a', 'b', 'c']);
+  online.clear();
+  online.add('a');
+  const seqs = await writer.post(message('g1', 'a', 'one'), { gid: 'g1', members: ['a', 'b', 'c'], targets: undefined });
+  assert.deepEqual([...seqs.keys()], ['a']);
+  await writer.post(message('g1', 'a', 'two'), { gid: 'g1', members: ['a', 'b', 'c'], targets: undefined });
+  assert.deepEqual(await inbox('b'), []);
+  await writer.catchUp('b');
+  assert.deepEqual(await inbox('b'), ['one', 'two']);
+  await writer.catchUp('b');
+  assert.deepEqual(await inbox('b'), ['one', 'two'], 'a second catch-up adds nothing');
+  assert.deepEqual(await inbox('a'), ['one', 'two']);
+});
+
+test('an online member behind the timeline first gets what it missed, then the new post', async () => {
+  await lazyGroup('g2', ['a', 'b']);
+  online.clear();
+  online.add('a');
+  await writer.post(message('g2', 'a', 'missed'), { gid: 'g2', members: ['a', 'b'], targets: undefined });
+  online.add('b');
+  const seqs = await writer.post(message('g2', 'a', 'live'), { gid: 'g2', members: ['a', 'b'], targets: undefined });
+  assert.ok(seqs.has('b'));
+  assert.deepEqual((await inbox('b')).slice(-2), ['missed', 'live']);
+  await writer.catchUp('b');
+  assert.deepEqual((await inbox('b')).slice(-2), ['missed', 'live'], 'nothing twice');
+});
+
+test('posts to some members skip the others, who still move past them', async () => {
+  await lazyGroup('g3', ['a', 'b', 'c']);
+  online.clear();
+  online.add('a');
+  online.add('c');
+  await writer.post(message('g3', 'a', 'to b', ['b']), { gid: 'g3', members: ['a', 'b', 'c'], targets: new Set(['a', 'b']) });
+  await writer.post(message('g3', 'a', 'all'), { gid: 'g3', members: ['a', 'b', 'c'], targets: undefined });
+  assert.deepEqual((await inbox('c')).slice(-1), ['all']);
+  assert.equal((await inbox('c')).includes('to b'), false);
+  await writer.catchUp('b');
+  assert.deepEqual((await inbox('b')).slice(-2), ['to b', 'all']);
+});
+
+test('a removed member takes what was sent up to its removal and nothing after', async () => {
+  await lazyGroup('g4', ['a', 'b']);
+  online.clear();
+  await writer.post(message('g4', 'a', 'kept'), { gid: 'g4', members: ['a', 'b'], targets: undefined });
+  await store.db.updateTable('group_members').set({ removed: 1, tl_until: '1' }).where('gid', '=', 'g4').where('uid', '=', 'b').execute();
+  await writer.post(message('g4', 'a', 'after'), { gid: 'g4', members: ['a'], targets: undefined });
+  const before = (await inbox('b')).length;
+  await writer.catchUp('b');
+  assert.deepEqual((await inbox('b')).slice(before), ['kept']);
+});
+
+test('a long backlog is taken in several transactions, all of it, in order', async () => {
+  await lazyGroup('g5', ['a', 'z']);
+  online.clear();
+  const texts = Array.from({ length: 2500 }, (_, i) => `m${i}`);
+  await Promise.all(texts.map((text) => writer.post(message('g5', 'a', text), { gid: 'g5', members: ['a', 'z'], targets: undefined })));
+  await writer.catchUp('z');
+  assert.deepEqual(await inbox('z'), texts);
+});
