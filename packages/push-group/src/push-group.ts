@@ -57,11 +57,13 @@ export interface PushGroup {
 /** push-group: login over HTTP, and the session, message, group and user services over the registry. */
 export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const { config, store, log } = deps;
-  const users = new UsersRepo(store.db);
+  // MySQL lookups are round trips: concurrent sends share them
+  const lookups = { batchLookups: store.dialect === 'mysql' };
+  const users = new UsersRepo(store.db, lookups);
   const sessions = new SessionsRepo(store.db, store.dialect);
   const messagesRepo = new MessagesRepo(store.db);
   const groups = new GroupsRepo(store.db, new GroupMemberCache(deps.grid));
-  const friends = new FriendsRepo(store.db);
+  const friends = new FriendsRepo(store.db, lookups);
   if (!(await users.byUid(SYSTEM_USER_ID))) {
     await users.create({ uid: SYSTEM_USER_ID, name: SYSTEM_USER_ID, displayName: 'System' }).catch(() => undefined);
   }
@@ -73,7 +75,7 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const recent = store.dialect === 'sqlite' ? new RecentInbox({ perUser: 256, total: 200_000 }) : undefined;
   const writer = new MessageWriter(store.db, new InboxHeads(store.db, store.dialect), log, recent);
 
-  const receipts = new ReceiptServiceImpl({ positions: new PositionsRepo(store.db), messages: messagesRepo, groups, publisher });
+  const receipts = new ReceiptServiceImpl({ positions: new PositionsRepo(store.db, store.dialect), messages: messagesRepo, groups, publisher });
   const messages = new MessageServiceImpl({
     users,
     groups,
