@@ -52,7 +52,7 @@ const transport = str('transport');
 if (transport !== 'tcp' && transport !== 'ws' && transport !== 'mixed') throw new Error('--transport is tcp, ws or mixed');
 
 // --cluster 2x2: run against real service processes on the dev stack's engines (cluster mode)
-const cluster = str('cluster') !== undefined ? await startClusterTarget(parseClusterShape(str('cluster')!)) : undefined;
+const cluster = str('cluster') !== undefined ? await startClusterTarget(parseClusterShape(str('cluster')!), str('cpu-prof')) : undefined;
 const common: CommonOptions = {
   transport,
   cpuProfDir: str('cpu-prof'),

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLUSTER_SUPER_CODE, ProcessCluster } from '@fscpush/testkit';
 import type { ServerProcess, Target } from './target.ts';
@@ -28,14 +28,15 @@ export interface RunningCluster {
  * started them) and real service processes; the target samples the services AND the engines, since on
  * one machine they share the cores.
  */
-export async function startClusterTarget(shape: ClusterShape): Promise<RunningCluster> {
+export async function startClusterTarget(shape: ClusterShape, cpuProfDir?: string): Promise<RunningCluster> {
   const stopped = ENGINES.filter((svc) => spawnSync('scripts/devstack', ['status', svc], { stdio: 'ignore' }).status !== 0);
   if (stopped.length > 0) execFileSync('scripts/devstack', ['up', ...stopped], { stdio: 'inherit' });
   for (const line of execFileSync('scripts/devstack', ['env'], { encoding: 'utf8' }).split('\n')) {
     const match = /^export ([A-Z0-9_]+)=(.*)$/.exec(line.trim());
     if (match) process.env[match[1]!] = match[2]!.replace(/^'(.*)'$/, '$1');
   }
-  const cluster = new ProcessCluster();
+  if (cpuProfDir !== undefined) mkdirSync(cpuProfDir, { recursive: true });
+  const cluster = new ProcessCluster(cpuProfDir === undefined ? {} : { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] });
   try {
     await cluster.prepare();
     const groups = [];

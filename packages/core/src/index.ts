@@ -5,6 +5,7 @@ export * from './config/keys.ts';
 export * from './config/load-config.ts';
 export * from './lifecycle.ts';
 export * from './contracts/messages.ts';
+export * from './contracts/message-routing.ts';
 export * from './contracts/sessions.ts';
 export * from './contracts/groups.ts';
 export * from './contracts/users.ts';

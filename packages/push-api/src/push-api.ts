@@ -1,5 +1,6 @@
 import {
   SERVICE_NAMES,
+  messageRouteKey,
   boundPort,
   closeHttp,
   listenHttp,
@@ -39,7 +40,7 @@ export async function startPushApi(deps: PushApiDeps): Promise<PushApi> {
   const appKeys = new AppKeys(deps.store.db);
   const services = {
     users: deps.registry.consume<UserService>(SERVICE_NAMES.users, { idempotent: ['get', 'getMany'] }),
-    messages: deps.registry.consume<MessageService>(SERVICE_NAMES.messages),
+    messages: deps.registry.consume<MessageService>(SERVICE_NAMES.messages, { balance: 'consistent-hash', routeKey: messageRouteKey }),
     groups: deps.registry.consume<GroupService>(SERVICE_NAMES.groups, { idempotent: ['info', 'members'] }),
     friends: deps.registry.consume<FriendService>(SERVICE_NAMES.friends, { idempotent: ['list'] }),
     appKeys,

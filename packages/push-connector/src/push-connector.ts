@@ -2,7 +2,7 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { WebSocketServer } from 'ws';
-import { SERVICE_NAMES, boundPort, listen, type ConfigValues, type FriendService, type GroupService, type Logger, type MessageService, type ReceiptService, type SearchService, type SessionService, type TlsMaterial, type UserService } from '@fscpush/core';
+import { SERVICE_NAMES, boundPort, messageRouteKey, listen, type ConfigValues, type FriendService, type GroupService, type Logger, type MessageService, type ReceiptService, type SearchService, type SessionService, type TlsMaterial, type UserService } from '@fscpush/core';
 import type { MessageBus, ObjectStorage, ServiceRegistry, Subscription } from '@fscpush/infra';
 import type { Connection, ConnectionHost } from './connection.ts';
 import { ConnectionTable } from './connection-table.ts';
@@ -42,7 +42,7 @@ export async function startPushConnector(deps: PushConnectorDeps): Promise<PushC
   await media.ensureBuckets();
   const services: ConnectorServices = {
     sessions: deps.registry.consume<SessionService>(SERVICE_NAMES.sessions, { idempotent: ['disconnect'] }),
-    messages: deps.registry.consume<MessageService>(SERVICE_NAMES.messages, { idempotent: ['pull', 'history'] }),
+    messages: deps.registry.consume<MessageService>(SERVICE_NAMES.messages, { idempotent: ['pull', 'history'], balance: 'consistent-hash', routeKey: messageRouteKey }),
     groups: deps.registry.consume<GroupService>(SERVICE_NAMES.groups, { idempotent: ['info', 'members'] }),
     users: deps.registry.consume<UserService>(SERVICE_NAMES.users, { idempotent: ['get', 'getMany'] }),
     receipts: deps.registry.consume<ReceiptService>(SERVICE_NAMES.receipts, { idempotent: ['markRead', 'counts', 'unread'] }),

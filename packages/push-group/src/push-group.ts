@@ -58,12 +58,14 @@ export interface PushGroup {
 /** push-group: login over HTTP, and the session, message, group and user services over the registry. */
 export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const { config, store, log } = deps;
-  const users = new UsersRepo(store.db);
+  // MySQL lookups are round trips: concurrent sends share them
+  const lookups = { batchLookups: store.dialect === 'mysql' };
+  const users = new UsersRepo(store.db, lookups);
   const sessions = new SessionsRepo(store.db, store.dialect);
   const messagesRepo = new MessagesRepo(store.db);
   const timeline = new GroupTimeline(store.db, store.dialect);
   const groups = new GroupsRepo(store.db, new GroupMemberCache(deps.grid), timeline);
-  const friends = new FriendsRepo(store.db);
+  const friends = new FriendsRepo(store.db, lookups);
   if (!(await users.byUid(SYSTEM_USER_ID))) {
     await users.create({ uid: SYSTEM_USER_ID, name: SYSTEM_USER_ID, displayName: 'System' }).catch(() => undefined);
   }
@@ -83,7 +85,7 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
     ...(recent && { recent }),
   });
 
-  const receipts = new ReceiptServiceImpl({ positions: new PositionsRepo(store.db), messages: messagesRepo, groups, publisher });
+  const receipts = new ReceiptServiceImpl({ positions: new PositionsRepo(store.db, store.dialect), messages: messagesRepo, groups, publisher });
   const messages = new MessageServiceImpl({
     users,
     groups,

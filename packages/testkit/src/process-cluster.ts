@@ -46,11 +46,21 @@ function required(name: string): string {
  * dev stack's engines, for tests and the load generator: its own ZooKeeper chroot and MySQL database, so
  * runs never see each other's providers or data. Processes are its children and stopped by pid.
  */
+export interface ProcessClusterOptions {
+  /** extra node options for every service process, e.g. ['--cpu-prof', '--cpu-prof-dir', dir] */
+  nodeArgs?: string[];
+}
+
 export class ProcessCluster {
   readonly id = `t${randomBytes(4).toString('hex')}`;
+  private readonly nodeArgs: string[];
   readonly baseDir = mkdtempSync(join(tmpdir(), 'fscpush-cluster-'));
   readonly processes: ServiceProcess[] = [];
   private readonly clients: ChatClient[] = [];
+
+  constructor(options: ProcessClusterOptions = {}) {
+    this.nodeArgs = options.nodeArgs ?? [];
+  }
 
   /** The env every service process of this cluster gets (FShareChat keys through FSCPUSH_*). */
   env(extra: Record<string, string> = {}): Record<string, string> {
@@ -102,7 +112,7 @@ export class ProcessCluster {
   /** Starts a service with its own data dir and waits for its "started" log line. */
   async start(service: Service, extraEnv: Record<string, string> = {}, dataDir?: string): Promise<ServiceProcess> {
     const dir = dataDir ?? mkdtempSync(join(this.baseDir, `${service}-`));
-    const proc = spawn(process.execPath, [join(ROOT, 'bin/fscpush.js'), service, '--data-dir', dir, '--config', join(dir, 'application.properties')], {
+    const proc = spawn(process.execPath, [...this.nodeArgs, join(ROOT, 'bin/fscpush.js'), service, '--data-dir', dir, '--config', join(dir, 'application.properties')], {
       cwd: ROOT,
       env: { ...process.env, ...this.env(extraEnv), FSCPUSH_LOG_LEVEL: process.env['FSCPUSH_TEST_LOG'] === '1' ? 'debug' : 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,6 +13,11 @@ export interface ConsumeOptions {
   /** Methods safe to retry on another provider after a connection failure or timeout. */
   idempotent?: readonly string[];
   balance?: LoadBalance;
+  /**
+   * With balance 'consistent-hash': the key a call is routed by (undefined: the strategy's default key).
+   * E.g. sends of one conversation to one provider, so two providers never write the same rows.
+   */
+  routeKey?: (method: string, args: readonly unknown[]) => string | undefined;
 }
 
 export interface ProvideOptions {

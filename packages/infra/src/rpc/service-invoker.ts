@@ -17,6 +17,7 @@ export interface InvokerSettings {
   noProviderWaitMs: number;
   idempotent: ReadonlySet<string>;
   strategy: BalanceStrategy;
+  routeKey?: ((method: string, args: readonly unknown[]) => string | undefined) | undefined;
 }
 
 export interface InvokerHost {
@@ -42,7 +43,7 @@ export class ServiceInvoker {
     const tried = new Set<string>();
     let last: (AttemptResult & { ok: false }) | undefined;
     for (let attempt = 0; attempt < this.settings.maxAttempts; attempt++) {
-      const provider = await this.pick(args, tried);
+      const provider = await this.pick(method, args, tried);
       if (provider === undefined) break;
       tried.add(provider.address);
       const connection = this.host.pool.get(provider.host, provider.port, provider.address);
@@ -57,8 +58,9 @@ export class ServiceInvoker {
   }
 
   /** A provider not tried yet for this call, waiting (bounded) for one to appear; undefined if none. */
-  private async pick(args: readonly unknown[], tried: ReadonlySet<string>): Promise<ProviderEntry | undefined> {
+  private async pick(method: string, args: readonly unknown[], tried: ReadonlySet<string>): Promise<ProviderEntry | undefined> {
     const { directory, pool } = this.host;
+    const key = this.settings.routeKey?.(method, args);
     const waitUntil = Date.now() + this.settings.noProviderWaitMs;
     for (;;) {
       if (this.host.closed()) return undefined;
@@ -73,7 +75,7 @@ export class ServiceInvoker {
           weight: e.weight,
           active: pool.active(e.address),
         }));
-        const chosen = this.settings.strategy.select(candidates, args);
+        const chosen = this.settings.strategy.select(candidates, args, key);
         return untried.get(chosen.address);
       }
       const remaining = waitUntil - Date.now();

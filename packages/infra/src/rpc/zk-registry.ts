@@ -145,6 +145,7 @@ export class ZkRegistry implements ServiceRegistry {
         noProviderWaitMs: Math.min(this.settings.noProviderWaitMs, timeoutMs),
         idempotent: new Set(options?.idempotent ?? []),
         strategy: createBalanceStrategy(options?.balance),
+        routeKey: options?.routeKey,
       },
       { pool: this.pool, directory: this.directory(service), closed: () => this.state === 'closed' },
     );

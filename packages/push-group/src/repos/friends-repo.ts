@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '@fscpush/infra/store';
 import { PreparedQuery } from './prepared-query.ts';
+import { TickBatcher } from './tick-batcher.ts';
+import type { LookupOptions } from './users-repo.ts';
 
 export const FriendState = { FRIEND: 0, DELETED: 1 } as const;
 
@@ -27,16 +29,34 @@ export class FriendsRepo {
   private readonly db: Kysely<Schema>;
   /** on every private send */
   private readonly blacklistedQuery;
+  /** blacklist checks of concurrent sends, one query per loop turn (MySQL) */
+  private readonly batched: TickBatcher<readonly [string, string], boolean> | undefined;
 
-  constructor(db: Kysely<Schema>) {
+  constructor(db: Kysely<Schema>, options: LookupOptions = {}) {
     this.db = db;
     this.blacklistedQuery = new PreparedQuery(db, (owner: string, other: string) => db.selectFrom('blacklist').select('blacklisted').where('uid', '=', owner).where('target', '=', other));
+    if (options.batchLookups) this.batched = new TickBatcher((pairs) => this.blacklistedMany(pairs), pairKey);
   }
 
   /** Whether `owner` has put `other` on its blacklist. */
   async isBlacklisted(owner: string, other: string): Promise<boolean> {
+    if (this.batched) return (await this.batched.load([owner, other])) === true;
     const row = await this.blacklistedQuery.first(owner, other);
     return row !== undefined && Number(row.blacklisted) === 1;
+  }
+
+  private async blacklistedMany(pairs: (readonly [string, string])[]): Promise<Map<string, boolean>> {
+    if (pairs.length === 1) {
+      const [owner, other] = pairs[0]!;
+      const row = await this.blacklistedQuery.first(owner, other);
+      return new Map([[pairKey(pairs[0]!), row !== undefined && Number(row.blacklisted) === 1]]);
+    }
+    const rows = await this.db
+      .selectFrom('blacklist')
+      .select(['uid', 'target', 'blacklisted'])
+      .where((eb) => eb(eb.refTuple('uid', 'target'), 'in', pairs.map(([owner, other]) => eb.tuple(owner, other))))
+      .execute();
+    return new Map(rows.map((r) => [pairKey([r.uid, r.target]), Number(r.blacklisted) === 1]));
   }
 
   async isFriend(uid: string, other: string): Promise<boolean> {
@@ -99,4 +119,8 @@ export class FriendsRepo {
   private friendRow(uid: string, other: string) {
     return this.db.selectFrom('friends').select(['state']).where('uid', '=', uid).where('friend_uid', '=', other).executeTakeFirst();
   }
+}
+
+function pairKey([owner, other]: readonly [string, string]): string {
+  return `${owner}\u0000${other}`;
 }

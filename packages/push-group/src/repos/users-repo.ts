@@ -5,6 +5,7 @@ import { FscError } from '@fscpush/core';
 import type { Schema, UserTable } from '@fscpush/infra/store';
 import { PreparedQuery } from './prepared-query.ts';
 import { toUserDto } from './rows.ts';
+import { TickBatcher } from './tick-batcher.ts';
 import { containsIgnoringCase } from './text-match.ts';
 
 export type ProfileColumns = Partial<Pick<UserTable, 'name' | 'display_name' | 'portrait' | 'email' | 'address' | 'company' | 'social' | 'extra' | 'gender'>>;
@@ -16,22 +17,39 @@ export function newUserId(): string {
   return randomBytes(8).toString('base64url');
 }
 
+export interface LookupOptions {
+  /**
+   * Coalesce single-user lookups of one event-loop turn into one query. Worth it where a query is a
+   * network round trip (MySQL); not for SQLite, where a lookup is a cheap in-process call.
+   */
+  batchLookups?: boolean;
+}
+
 export class UsersRepo {
   private readonly db: Kysely<Schema>;
+  /** sender and receiver lookups of concurrent sends, one query per loop turn (MySQL) */
+  private readonly batched: TickBatcher<string, UserDto> | undefined;
   /** on every send (the sender) and CONNECT */
   private readonly byUidQuery;
   /** on every private send (the receiver) */
   private readonly existsQuery;
 
-  constructor(db: Kysely<Schema>) {
+  constructor(db: Kysely<Schema>, options: LookupOptions = {}) {
     this.db = db;
     this.byUidQuery = new PreparedQuery(db, (uid: string) => db.selectFrom('users').selectAll().where('uid', '=', uid));
     this.existsQuery = new PreparedQuery(db, (uid: string) => db.selectFrom('users').select('uid').where('uid', '=', uid));
+    if (options.batchLookups) this.batched = new TickBatcher((uids) => this.loadMany(uids), (uid) => uid);
   }
 
   async byUid(uid: string): Promise<UserDto | undefined> {
+    if (this.batched) return this.batched.load(uid);
     const row = await this.byUidQuery.first(uid);
     return row && toUserDto(row);
+  }
+
+  private async loadMany(uids: string[]): Promise<Map<string, UserDto>> {
+    const rows = uids.length === 1 ? await this.byUidQuery.rows(uids[0]!) : await this.db.selectFrom('users').selectAll().where('uid', 'in', uids).execute();
+    return new Map(rows.map((row) => [row.uid, toUserDto(row)]));
   }
 
   async byMobile(mobile: string): Promise<UserDto | undefined> {
@@ -52,6 +70,7 @@ export class UsersRepo {
 
   async existing(uids: string[]): Promise<Set<string>> {
     if (uids.length === 0) return new Set();
+    if (uids.length === 1 && this.batched) return (await this.batched.load(uids[0]!)) ? new Set(uids) : new Set();
     if (uids.length === 1) return new Set((await this.existsQuery.rows(uids[0]!)).map((r) => r.uid));
     const rows = await this.db.selectFrom('users').select('uid').where('uid', 'in', uids).execute();
     return new Set(rows.map((r) => r.uid));

@@ -13,14 +13,15 @@ interface RingPoint {
 /**
  * Calls for the same user go to the same provider while the provider set is unchanged; when a provider
  * leaves, only its users move. The key is the `uid` field of the first argument when present, else the
- * first string argument; calls without a key are spread at random by weight. Weights do not apply.
+ * first string argument (or the consumer's routeKey); calls without a key are spread at random by weight.
+ * Weights do not apply.
  */
 export class ConsistentHash implements BalanceStrategy {
   private ringKey = '';
   private ring: RingPoint[] = [];
 
-  select(candidates: readonly BalanceCandidate[], args: readonly unknown[]): BalanceCandidate {
-    const key = hashKey(args);
+  select(candidates: readonly BalanceCandidate[], args: readonly unknown[], routeKey?: string): BalanceCandidate {
+    const key = routeKey ?? hashKey(args);
     if (key === undefined) return pickWeighted(candidates, Math.random);
     const ring = this.ringFor(candidates);
     const point = md5Point(key, 0);

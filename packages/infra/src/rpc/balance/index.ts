@@ -18,7 +18,8 @@ export interface BalanceCandidate {
 
 /** Picks one provider for a call; `candidates` is never empty. State (if any) lives in the instance. */
 export interface BalanceStrategy {
-  select(candidates: readonly BalanceCandidate[], args: readonly unknown[]): BalanceCandidate;
+  /** `key`, when given, replaces the key a strategy would take from the arguments */
+  select(candidates: readonly BalanceCandidate[], args: readonly unknown[], key?: string): BalanceCandidate;
 }
 
 /** A fresh strategy instance (one per consume(), so round-robin turns are per proxy). */
