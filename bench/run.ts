@@ -52,7 +52,8 @@ const transport = str('transport');
 if (transport !== 'tcp' && transport !== 'ws' && transport !== 'mixed') throw new Error('--transport is tcp, ws or mixed');
 
 // --cluster 2x2: run against real service processes on the dev stack's engines (cluster mode)
-const cluster = str('cluster') !== undefined ? await startClusterTarget(parseClusterShape(str('cluster')!), str('cpu-prof')) : undefined;
+const serverSettings = scenario.server?.(num) ?? {};
+const cluster = str('cluster') !== undefined ? await startClusterTarget(parseClusterShape(str('cluster')!), str('cpu-prof'), serverSettings.env) : undefined;
 const common: CommonOptions = {
   transport,
   cpuProfDir: str('cpu-prof'),
@@ -68,7 +69,7 @@ const common: CommonOptions = {
   serverRoot: str('server-root'),
   keepData: values['keep-data'] === true,
 };
-const server = scenario.server?.(num) ?? {};
+const server = serverSettings;
 if (server.maxFiles !== undefined) raiseOwnFileLimit(server.maxFiles);
 const ctx = await RunContext.open(name!, common, server);
 let ok = false;

@@ -28,7 +28,8 @@ export interface RunningCluster {
  * started them) and real service processes; the target samples the services AND the engines, since on
  * one machine they share the cores.
  */
-export async function startClusterTarget(shape: ClusterShape, cpuProfDir?: string): Promise<RunningCluster> {
+/** `env`: the scenario's FSCPUSH_* settings, given to every service process. */
+export async function startClusterTarget(shape: ClusterShape, cpuProfDir?: string, env: Record<string, string> = {}): Promise<RunningCluster> {
   const stopped = ENGINES.filter((svc) => spawnSync('scripts/devstack', ['status', svc], { stdio: 'ignore' }).status !== 0);
   if (stopped.length > 0) execFileSync('scripts/devstack', ['up', ...stopped], { stdio: 'inherit' });
   for (const line of execFileSync('scripts/devstack', ['env'], { encoding: 'utf8' }).split('\n')) {
@@ -40,10 +41,10 @@ export async function startClusterTarget(shape: ClusterShape, cpuProfDir?: strin
   try {
     await cluster.prepare();
     const groups = [];
-    for (let i = 0; i < shape.groups; i++) groups.push(await cluster.start('push-group'));
+    for (let i = 0; i < shape.groups; i++) groups.push(await cluster.start('push-group', env));
     const connectors = [];
-    for (let i = 0; i < shape.connectors; i++) connectors.push(await cluster.start('push-connector'));
-    const api = await cluster.start('push-api');
+    for (let i = 0; i < shape.connectors; i++) connectors.push(await cluster.start('push-connector', env));
+    const api = await cluster.start('push-api', env);
     const processes: ServerProcess[] = [...groups, ...connectors, api].map((p) => ({ name: `${p.service} ${p.node}`, pid: p.proc.pid! }));
     for (const engine of ENGINES) {
       const pid = enginePid(engine);

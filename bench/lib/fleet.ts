@@ -7,6 +7,8 @@ export interface FleetOptions {
   heartbeatMs: number;
   requestTimeoutMs: number;
   connectConcurrency: number;
+  /** run-wide index of this fleet's first device (a fleet in a holder process has a share of the devices) */
+  indexBase?: number;
 }
 
 /**
@@ -49,7 +51,8 @@ export class Fleet {
   /** Connects a client per account; `transportOf(index)` picks the transport by fleet-wide index. Failed connects are counted, not fatal. */
   async connectAll(accounts: Account[], transportOf: (i: number) => Transport, onProgress?: (done: number) => void): Promise<void> {
     const first = this.clients.length;
-    for (let i = 0; i < accounts.length; i++) this.clients.push(newClient(first + i, accounts[i]!, transportOf(first + i), this.hooks));
+    const base = this.options.indexBase ?? 0;
+    for (let i = 0; i < accounts.length; i++) this.clients.push(newClient(first + i, accounts[i]!, transportOf(base + first + i), this.hooks));
     let next = first;
     let done = 0;
     const worker = async () => {
@@ -121,9 +124,11 @@ export class Fleet {
 
   private connectClient(client: BenchClient): Promise<void> {
     const endpoints = client.transport === 'tcp' ? this.target.tcp : this.target.ws;
-    const endpoint: Endpoint = endpoints[client.index % endpoints.length]!;
+    const index = (this.options.indexBase ?? 0) + client.index;
+    // index / 2: with mixed transports even indexes are WS, odd ones TCP; both spread over every endpoint
+    const endpoint: Endpoint = endpoints[Math.floor(index / 2) % endpoints.length]!;
     const local = endpoint.host.startsWith('127.') && this.options.sourceAddresses > 0
-      ? `127.0.0.${2 + (client.index % this.options.sourceAddresses)}`
+      ? `127.0.0.${2 + (index % this.options.sourceAddresses)}`
       : undefined;
     client.nextBeatAt = Date.now() + Math.random() * this.options.heartbeatMs;
     return client.connect(endpoint, local);

@@ -88,10 +88,15 @@ export const SCENARIOS: Record<string, Scenario> = {
     options: {
       count: { type: 'string', default: '50000' },
       'hold-seconds': { type: 'string', default: '60' },
+      'per-generator': { type: 'string', default: '0' },
     },
     maxSeconds: 900,
     server: (num) => ({ maxFiles: num('count') + 4096 }),
-    run: (ctx, num) => connections(ctx, { count: num('count'), holdSeconds: num('hold-seconds') }),
+    run: (ctx, num) => connections(ctx, {
+      count: num('count'),
+      holdSeconds: num('hold-seconds'),
+      ...(num('per-generator') > 0 && { perGenerator: num('per-generator') }),
+    }),
   },
   'mixed-soak': {
     description: 'mixed 1:1, group and reconnect churn for a bounded time; verifies nothing is lost, reports latency drift and RSS growth',

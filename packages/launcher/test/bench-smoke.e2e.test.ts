@@ -27,12 +27,14 @@ describe('bench harness smoke run', () => {
   const out = mkdtempSync(join(tmpdir(), 'fscpush-bench-smoke-'));
   after(() => rmSync(out, { recursive: true, force: true }));
 
-  const run = (scenario: string, args: string[]): Record<string, unknown> => {
-    const dir = join(out, scenario);
+  /** `env`: FSCPUSH_* settings for the server child (it inherits the generator's environment) */
+  const run = (scenario: string, args: string[], env: Record<string, string> = {}, name = scenario): Record<string, unknown> => {
+    const dir = join(out, name);
     const result = spawnSync(process.execPath, [join(ROOT, 'bench/run.ts'), scenario, '--out', dir, '--max-seconds', '120', ...args], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 150_000,
+      env: { ...process.env, ...env },
     });
     assert.equal(result.status, 0, `bench ${scenario} exited ${result.status}\n${result.stdout}\n${result.stderr}`);
     const files = readdirSync(dir).filter((f) => f.endsWith(`-${scenario}.json`));
@@ -55,19 +57,30 @@ describe('bench harness smoke run', () => {
     assertClean(r['verification'] as Verification);
   });
 
-  test('group fan-out', () => {
-    const r = run('group', ['--members', '60', '--online', '20', '--senders', '3', '--rates', '5', '--step-seconds', '2', '--warmup-seconds', '0', '--point-rate', '0', '--drain-seconds', '5']);
+  // the groups of these two runs are above group.lazy.members: the lazy inbox under load and reconnect churn
+  const LAZY = { FSCPUSH_GROUP_LAZY_MEMBERS: '10' };
+
+  test('group fan-out (lazy group: 40 of 60 members offline)', () => {
+    const r = run('group', ['--members', '60', '--online', '20', '--senders', '3', '--rates', '5', '--step-seconds', '2', '--warmup-seconds', '0', '--point-rate', '0', '--drain-seconds', '5'], LAZY);
     assertClean(r['verification'] as Verification);
   });
 
   test('mixed traffic with reconnect churn', () => {
-    const r = run('mixed-soak', ['--users', '40', '--group-members', '20', '--p2p-rate', '40', '--group-rate', '2', '--group-senders', '2', '--churn-per-sec', '3', '--duration-seconds', '6', '--window-seconds', '3']);
+    const r = run('mixed-soak', ['--users', '40', '--group-members', '20', '--p2p-rate', '40', '--group-rate', '2', '--group-senders', '2', '--churn-per-sec', '3', '--duration-seconds', '6', '--window-seconds', '3'], LAZY);
     assertClean(r['verification'] as Verification);
   });
 
   test('idle connections are held', () => {
     const r = run('connections', ['--count', '40', '--hold-seconds', '2']);
     const v = r['verification'] as { ok: boolean; connected: number; stillOpen: number };
+    assert.equal(v.connected, 40);
+    assert.equal(v.stillOpen, 40);
+  });
+
+  test('idle connections held by several generator processes', () => {
+    const r = run('connections', ['--count', '40', '--hold-seconds', '2', '--per-generator', '15'], {}, 'connections-split');
+    const v = r['verification'] as { ok: boolean; connected: number; stillOpen: number };
+    assert.equal((r['summary'] as { generatorProcesses: number }).generatorProcesses, 3);
     assert.equal(v.connected, 40);
     assert.equal(v.stillOpen, 40);
   });

@@ -11,6 +11,8 @@ let store: Store;
 let writer: MessageWriter;
 /** who the writer sees online */
 const online = new Set<string>();
+/** the online lookup fails (grid down) */
+let gridDown = false;
 let nextMid = 1000;
 
 before(async () => {
@@ -19,7 +21,10 @@ before(async () => {
     db: store.db,
     heads: new InboxHeads(store.db, store.dialect),
     timeline: new GroupTimeline(store.db, store.dialect),
-    online: async (uids) => new Set(uids.filter((uid) => online.has(uid))),
+    online: async (uids) => {
+      if (gridDown) throw new Error('grid unavailable');
+      return new Set(uids.filter((uid) => online.has(uid)));
+    },
     waitForSenders: false,
     log: createLogger('test', { level: 'silent' }),
   });
@@ -47,7 +52,7 @@ test('a post goes to the online members only; the others take it on catch-up, in
   await lazyGroup('g1', ['a', 'b', 'c']);
   online.clear();
   online.add('a');
-  const seqs = await writer.post(message('g1', 'a', 'one'), { gid: 'g1', members: ['a', 'b', 'c'], targets: undefined });
+  const { seqs } = await writer.post(message('g1', 'a', 'one'), { gid: 'g1', members: ['a', 'b', 'c'], targets: undefined });
   assert.deepEqual([...seqs.keys()], ['a']);
   await writer.post(message('g1', 'a', 'two'), { gid: 'g1', members: ['a', 'b', 'c'], targets: undefined });
   assert.deepEqual(await inbox('b'), []);
@@ -64,8 +69,9 @@ test('an online member behind the timeline first gets what it missed, then the n
   online.add('a');
   await writer.post(message('g2', 'a', 'missed'), { gid: 'g2', members: ['a', 'b'], targets: undefined });
   online.add('b');
-  const seqs = await writer.post(message('g2', 'a', 'live'), { gid: 'g2', members: ['a', 'b'], targets: undefined });
+  const { seqs, behind } = await writer.post(message('g2', 'a', 'live'), { gid: 'g2', members: ['a', 'b'], targets: undefined });
   assert.ok(seqs.has('b'));
+  assert.deepEqual(behind, []);
   assert.deepEqual((await inbox('b')).slice(-2), ['missed', 'live']);
   await writer.catchUp('b');
   assert.deepEqual((await inbox('b')).slice(-2), ['missed', 'live'], 'nothing twice');
@@ -102,4 +108,32 @@ test('a long backlog is taken in several transactions, all of it, in order', asy
   await Promise.all(texts.map((text) => writer.post(message('g5', 'a', text), { gid: 'g5', members: ['a', 'z'], targets: undefined })));
   await writer.catchUp('z');
   assert.deepEqual(await inbox('z'), texts);
+});
+
+test('an online member more than 1,000 messages behind is reported for a catch-up instead of slowing the send', async () => {
+  await lazyGroup('g6', ['a', 'far']);
+  online.clear();
+  online.add('a');
+  await Promise.all(Array.from({ length: 1001 }, (_, i) => writer.post(message('g6', 'a', `x${i}`), { gid: 'g6', members: ['a', 'far'], targets: undefined })));
+  online.add('far');
+  const { seqs, behind } = await writer.post(message('g6', 'a', 'now'), { gid: 'g6', members: ['a', 'far'], targets: undefined });
+  assert.deepEqual(behind, ['far']);
+  assert.equal(seqs.has('far'), false);
+  await writer.catchUp('far');
+  const texts = await inbox('far');
+  assert.equal(texts.length, 1002);
+  assert.deepEqual(texts.slice(-2), ['x1000', 'now']);
+});
+
+test('when the online lookup fails every member takes the post (nobody is left to a later catch-up)', async () => {
+  await lazyGroup('g7', ['a', 'b', 'c']);
+  online.clear();
+  gridDown = true;
+  try {
+    const { seqs } = await writer.post(message('g7', 'a', 'grid down'), { gid: 'g7', members: ['a', 'b', 'c'], targets: undefined });
+    assert.deepEqual([...seqs.keys()].sort(), ['a', 'b', 'c']);
+  } finally {
+    gridDown = false;
+  }
+  assert.deepEqual((await inbox('c')).slice(-1), ['grid down']);
 });

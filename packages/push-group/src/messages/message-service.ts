@@ -111,16 +111,36 @@ export class MessageServiceImpl implements MessageService {
       createdAt: timestamp,
     };
     const cached = { fromClient: req.clientId, message };
-    const seqs = lazyGroup
-      ? await this.d.writer.post(stored, { gid: conversation.target, members: lazyGroup, targets: message.to ? receivers : undefined }, cached)
-      : await this.d.writer.write(stored, [...receivers], cached);
-    this.d.publisher.notifyNew(seqs, except).catch((err: unknown) => this.d.log.warn({ err }, 'notify failed'));
+    if (lazyGroup) {
+      const { seqs, behind } = await this.d.writer.post(stored, { gid: conversation.target, members: lazyGroup, targets: message.to ? receivers : undefined }, cached);
+      this.notify(seqs, except);
+      if (behind.length > 0) void this.catchUpAndNotify(behind, except);
+    } else {
+      this.notify(await this.d.writer.write(stored, [...receivers], cached), except);
+    }
     return { messageId: mid, timestamp };
+  }
+
+  private notify(seqs: Map<string, string>, except: { u: string; c: string }): void {
+    this.d.publisher.notifyNew(seqs, except).catch((err: unknown) => this.d.log.warn({ err }, 'notify failed'));
+  }
+
+  /** Online members far behind a lazy group: their inboxes catch up now, then their devices hear of it. */
+  private async catchUpAndNotify(uids: string[], except: { u: string; c: string }): Promise<void> {
+    const heads = new Map<string, string>();
+    for (const uid of uids) {
+      try {
+        await this.d.writer.catchUp(uid);
+        heads.set(uid, (await this.d.writer.head(uid)).toString());
+      } catch (err) {
+        this.d.log.warn({ err, uid }, 'lazy group catch-up failed; it is retried when the user connects');
+      }
+    }
+    this.notify(heads, except);
   }
 
   async pull(req: PullRequest): Promise<PullResult> {
     const after = parseSeq(req.after);
-    await this.d.writer.catchUp(req.uid);
     const recent = this.d.writer.recent;
     let head: bigint | undefined;
     let entries: InboxEntry[] | undefined;
@@ -129,7 +149,11 @@ export class MessageServiceImpl implements MessageService {
       entries = recent.range(req.uid, after, head, this.d.limits.pullMaxCount);
       if (entries === undefined) head = undefined;
     }
-    entries ??= await this.d.messages.inboxAfter(req.uid, after, this.d.limits.pullMaxCount);
+    if (entries === undefined) {
+      entries = await this.d.messages.inboxAfter(req.uid, after, this.d.limits.pullMaxCount);
+      // fewer than asked: the last one was the head when read (a later commit brings its own MN)
+      if (entries.length > 0 && entries.length < this.d.limits.pullMaxCount) head = BigInt(entries.at(-1)!.seq);
+    }
     const messages: MessageDto[] = [];
     let current = after.toString();
     let bytes = 0;

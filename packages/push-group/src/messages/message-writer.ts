@@ -38,13 +38,20 @@ export interface TimelinePost {
 /** Which of these users have a live session now. */
 export type OnlineFilter = (uids: string[]) => Promise<Set<string>>;
 
+/** What a write did: the new inbox seq of each inbox it went to, and (lazy groups) who must catch up first. */
+export interface WriteResult {
+  seqs: Map<string, string>;
+  /** online members whose inbox is too far behind the group's timeline to take this post in the same transaction */
+  behind: string[];
+}
+
 interface Job {
   message: StoredMessage;
   /** inbox owners; for a timeline post, filled in the transaction from the online members */
   receivers: string[];
   timeline: TimelinePost | undefined;
   cached: CachedMessage | undefined;
-  resolve: (seqs: Map<string, string>) => void;
+  resolve: (result: WriteResult) => void;
   reject: (err: unknown) => void;
 }
 
@@ -61,9 +68,11 @@ interface Takers {
   takers: Map<string, Set<string>>;
   /** per member: the timeline messages (mids) it gets first */
   backfill: Map<string, string[]>;
+  /** per lazy group: online members too far behind to take its posts now */
+  behind: Map<string, Set<string>>;
 }
 
-const NO_TAKERS: Takers = { takers: new Map(), backfill: new Map() };
+const NO_TAKERS: Takers = { takers: new Map(), backfill: new Map(), behind: new Map() };
 
 export interface MessageWriterDeps {
   db: Kysely<Schema>;
@@ -114,16 +123,16 @@ export class MessageWriter {
   }
 
   /** Resolves with each receiver's new inbox seq once the message is durably committed. */
-  write(message: StoredMessage, receivers: string[], cached?: CachedMessage): Promise<Map<string, string>> {
-    return this.enqueue(message, receivers, undefined, cached);
+  async write(message: StoredMessage, receivers: string[], cached?: CachedMessage): Promise<Map<string, string>> {
+    return (await this.enqueue(message, receivers, undefined, cached)).seqs;
   }
 
   /** A lazy group's message; resolves with the seqs of the inboxes it went to right away (online members). */
-  post(message: StoredMessage, timeline: TimelinePost, cached?: CachedMessage): Promise<Map<string, string>> {
+  post(message: StoredMessage, timeline: TimelinePost, cached?: CachedMessage): Promise<WriteResult> {
     return this.enqueue(message, [], timeline, cached);
   }
 
-  private enqueue(message: StoredMessage, receivers: string[], timeline: TimelinePost | undefined, cached: CachedMessage | undefined): Promise<Map<string, string>> {
+  private enqueue(message: StoredMessage, receivers: string[], timeline: TimelinePost | undefined, cached: CachedMessage | undefined): Promise<WriteResult> {
     if (this.closed) return Promise.reject(new FscError('SHUTTING_DOWN'));
     return new Promise((resolve, reject) => {
       this.queue.push({ message, receivers, timeline, cached, resolve, reject });
@@ -195,7 +204,7 @@ export class MessageWriter {
     await this.timeline.ensureHeads(gids);
     const results = await this.db.transaction().execute(async (trx) => {
       const groupHeads = gids.length > 0 ? await this.timeline.lockHeads(trx, gids, 'update') : new Map<string, bigint>();
-      const { takers, backfill } = gids.length > 0 ? await this.takers(trx, posts, groupHeads) : NO_TAKERS;
+      const { takers, backfill, behind } = gids.length > 0 ? await this.takers(trx, posts, groupHeads) : NO_TAKERS;
       for (const job of batch) {
         const post = job.timeline;
         if (!post) continue;
@@ -240,14 +249,18 @@ export class MessageWriter {
         await this.timeline.storeHeads(trx, groupHeads);
         for (const [gid, uids] of takers) await this.timeline.advance(trx, gid, [...uids], groupHeads.get(gid)!);
       }
-      return perJob;
+      return perJob.map((seqs, i) => {
+        const post = batch[i]!.timeline;
+        const late = post ? behind.get(post.gid) : undefined;
+        return { seqs, behind: late ? [...late].filter((uid) => !post!.targets || post!.targets.has(uid)) : [] };
+      });
     });
     if (this.recent) {
       const recent = this.recent;
       batch.forEach((job, i) => {
         if (!job.cached) return;
         const { fromClient, message } = job.cached;
-        for (const [uid, seq] of results[i]!) recent.add(uid, { seq, fromClient, message });
+        for (const [uid, seq] of results[i]!.seqs) recent.add(uid, { seq, fromClient, message });
       });
     }
     batch.forEach((job, i) => job.resolve(results[i]!));
@@ -256,7 +269,7 @@ export class MessageWriter {
   /**
    * Per lazy group: the online members who take these posts now. Those whose inbox is behind the timeline
    * (e.g. a member cache that did not list them yet) first get what they miss (`backfill`, timeline order),
-   * unless that is more than BACKFILL_LIMIT: they then catch up on their next pull.
+   * unless that is more than BACKFILL_LIMIT: those are `behind`, and the caller has them catch up.
    */
   private async takers(trx: Transaction<Schema>, posts: TimelinePost[], groupHeads: Map<string, bigint>): Promise<Takers> {
     const membersOf = new Map<string, Set<string>>();
@@ -265,15 +278,18 @@ export class MessageWriter {
       for (const uid of post.members) set.add(uid);
       membersOf.set(post.gid, set);
     }
+    const everyone = [...new Set(posts.flatMap((p) => p.members))];
     let online: Set<string>;
     try {
-      online = await this.online([...new Set(posts.flatMap((p) => p.members))]);
+      online = await this.online(everyone);
     } catch (err) {
-      this.log.warn({ err }, 'online members unknown; lazy group messages wait for their next pull');
-      online = new Set();
+      // nobody may miss a message for it: fill every member's inbox, as for a small group
+      this.log.warn({ err }, 'online members unknown; lazy group messages go to every inbox');
+      online = new Set(everyone);
     }
     const takers = new Map<string, Set<string>>();
     const backfill = new Map<string, string[]>();
+    const behind = new Map<string, Set<string>>();
     for (const [gid, members] of membersOf) {
       const head = groupHeads.get(gid)!;
       const set = new Set<string>();
@@ -283,7 +299,7 @@ export class MessageWriter {
         if (cursor.until !== null) continue;
         if (cursor.seq === head) set.add(uid);
         else if (head - cursor.seq <= BACKFILL_LIMIT) laggers.push([uid, cursor.seq]);
-        else this.log.warn({ uid, gid, behind: String(head - cursor.seq) }, 'online member far behind a lazy group; it catches up on its next pull');
+        else behind.set(gid, (behind.get(gid) ?? new Set()).add(uid));
       }
       if (laggers.length === 0) continue;
       const from = laggers.reduce((min, [, seq]) => (seq < min ? seq : min), head);
@@ -295,7 +311,7 @@ export class MessageWriter {
         set.add(uid);
       }
     }
-    return { takers, backfill };
+    return { takers, backfill, behind };
   }
 
   /** One transaction of a catch-up; true when entries are left for the next one. */
