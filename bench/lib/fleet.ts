@@ -53,6 +53,8 @@ export class Fleet {
     const first = this.clients.length;
     const base = this.options.indexBase ?? 0;
     for (let i = 0; i < accounts.length; i++) this.clients.push(newClient(first + i, accounts[i]!, transportOf(base + first + i), this.hooks));
+    // heartbeats from the start: a long ramp must not let the first devices hit the server's idle timeout
+    this.startHousekeeping();
     let next = first;
     let done = 0;
     const worker = async () => {
@@ -69,7 +71,6 @@ export class Fleet {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.connectConcurrency, accounts.length) }, worker));
-    this.startHousekeeping();
   }
 
   /** Closes the device abruptly and reconnects it as a new connection with the same account and cursor. */

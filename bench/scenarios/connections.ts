@@ -82,9 +82,14 @@ export async function connections(ctx: RunContext, opts: ConnectionsOptions): Pr
     const holdSeconds = (performance.now() - holdT0) / 1000;
     const stillOpen = await openCount();
     const end = { ...holdEnd, heap: await ctx.target.probe?.() };
+    if (holders && holders.failures > 0) {
+      ctx.monitor.log(`connect failures: ${holders.failures} (${[...holders.errors].map(([k, n]) => `${n}× ${k}`).join('; ')})`);
+    }
     return report(ctx, opts, {
       cappedBy, generators, connected, stillOpen, rampSeconds, before, after, end, holdStart, holdEnd, holdSeconds,
       holders: serverHolders.map((p) => p.name), holdersRss: [beforeHolders, afterHolders],
+      failures: holders ? holders.failures : ctx.fleet.connectFailures,
+      errors: Object.fromEntries(holders ? holders.errors : ctx.fleet.connectErrors),
     });
   } finally {
     await holders?.close();
@@ -111,6 +116,8 @@ interface Measured {
   /** the server processes that hold the connections, and their RSS before and after the ramp */
   holders: string[];
   holdersRss: [number, number];
+  failures: number;
+  errors: Record<string, number>;
 }
 
 function report(ctx: RunContext, opts: ConnectionsOptions, m: Measured): Record<string, unknown> {
@@ -138,6 +145,8 @@ function report(ctx: RunContext, opts: ConnectionsOptions, m: Measured): Record<
     transport: ctx.options.transport,
     sourceAddresses: ctx.options.sourceAddresses,
     generatorProcesses: m.generators,
+    connectFailures: m.failures,
+    connectErrors: m.errors,
     connectionHolders: m.holders,
     holdersRssPerConnKb: perConn(m.holdersRss[0], m.holdersRss[1]),
   };
