@@ -4,19 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Verification } from '../../../bench/lib/report.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-
-interface Verification {
-  sent: number;
-  acked: number;
-  expected: number;
-  delivered: number;
-  lost: number;
-  duplicates: number;
-  outOfOrder: number;
-  ok: boolean;
-}
 
 /**
  * Keeps the load generator (bench/) from rotting: each scenario runs at a tiny size against its own

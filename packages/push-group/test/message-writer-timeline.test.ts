@@ -42,6 +42,9 @@ function message(gid: string, from: string, text: string, to: string[] = []): St
   return { mid, fromUid: from, fromClient: 'c', convType: 1, convTarget: gid, convLine: 0, convKey: gid, contentType: 1, searchable: text, contentJson: JSON.stringify({ type: 1, searchableContent: text }), toUsers: to.join(','), createdAt: Date.now() };
 }
 
+/** a group's active members as the member cache holds them */
+const roster = (uids: string[]): Map<string, number> => new Map(uids.map((uid) => [uid, 0]));
+
 async function inbox(uid: string): Promise<string[]> {
   const rows = await store.db.selectFrom('inbox').innerJoin('messages', 'messages.mid', 'inbox.mid').select(['inbox.seq', 'messages.searchable']).where('inbox.uid', '=', uid).orderBy('inbox.seq').execute();
   rows.forEach((row, i) => assert.equal(BigInt(row.seq), BigInt(i + 1), 'seqs are dense from 1'));
@@ -52,9 +55,9 @@ test('a post goes to the online members only; the others take it on catch-up, in
   await lazyGroup('g1', ['a', 'b', 'c']);
   online.clear();
   online.add('a');
-  const { seqs } = await writer.post(message('g1', 'a', 'one'), { gid: 'g1', members: ['a', 'b', 'c'], targets: undefined });
+  const { seqs } = await writer.post(message('g1', 'a', 'one'), { gid: 'g1', members: roster(['a', 'b', 'c']), targets: undefined });
   assert.deepEqual([...seqs.keys()], ['a']);
-  await writer.post(message('g1', 'a', 'two'), { gid: 'g1', members: ['a', 'b', 'c'], targets: undefined });
+  await writer.post(message('g1', 'a', 'two'), { gid: 'g1', members: roster(['a', 'b', 'c']), targets: undefined });
   assert.deepEqual(await inbox('b'), []);
   await writer.catchUp('b');
   assert.deepEqual(await inbox('b'), ['one', 'two']);
@@ -67,9 +70,9 @@ test('an online member behind the timeline first gets what it missed, then the n
   await lazyGroup('g2', ['a', 'b']);
   online.clear();
   online.add('a');
-  await writer.post(message('g2', 'a', 'missed'), { gid: 'g2', members: ['a', 'b'], targets: undefined });
+  await writer.post(message('g2', 'a', 'missed'), { gid: 'g2', members: roster(['a', 'b']), targets: undefined });
   online.add('b');
-  const { seqs, behind } = await writer.post(message('g2', 'a', 'live'), { gid: 'g2', members: ['a', 'b'], targets: undefined });
+  const { seqs, behind } = await writer.post(message('g2', 'a', 'live'), { gid: 'g2', members: roster(['a', 'b']), targets: undefined });
   assert.ok(seqs.has('b'));
   assert.deepEqual(behind, []);
   assert.deepEqual((await inbox('b')).slice(-2), ['missed', 'live']);
@@ -82,8 +85,8 @@ test('posts to some members skip the others, who still move past them', async ()
   online.clear();
   online.add('a');
   online.add('c');
-  await writer.post(message('g3', 'a', 'to b', ['b']), { gid: 'g3', members: ['a', 'b', 'c'], targets: new Set(['a', 'b']) });
-  await writer.post(message('g3', 'a', 'all'), { gid: 'g3', members: ['a', 'b', 'c'], targets: undefined });
+  await writer.post(message('g3', 'a', 'to b', ['b']), { gid: 'g3', members: roster(['a', 'b', 'c']), targets: new Set(['a', 'b']) });
+  await writer.post(message('g3', 'a', 'all'), { gid: 'g3', members: roster(['a', 'b', 'c']), targets: undefined });
   assert.deepEqual((await inbox('c')).slice(-1), ['all']);
   assert.equal((await inbox('c')).includes('to b'), false);
   await writer.catchUp('b');
@@ -93,9 +96,9 @@ test('posts to some members skip the others, who still move past them', async ()
 test('a removed member takes what was sent up to its removal and nothing after', async () => {
   await lazyGroup('g4', ['a', 'b']);
   online.clear();
-  await writer.post(message('g4', 'a', 'kept'), { gid: 'g4', members: ['a', 'b'], targets: undefined });
+  await writer.post(message('g4', 'a', 'kept'), { gid: 'g4', members: roster(['a', 'b']), targets: undefined });
   await store.db.updateTable('group_members').set({ removed: 1, tl_until: '1' }).where('gid', '=', 'g4').where('uid', '=', 'b').execute();
-  await writer.post(message('g4', 'a', 'after'), { gid: 'g4', members: ['a'], targets: undefined });
+  await writer.post(message('g4', 'a', 'after'), { gid: 'g4', members: roster(['a']), targets: undefined });
   const before = (await inbox('b')).length;
   await writer.catchUp('b');
   assert.deepEqual((await inbox('b')).slice(before), ['kept']);
@@ -105,7 +108,7 @@ test('a long backlog is taken in several transactions, all of it, in order', asy
   await lazyGroup('g5', ['a', 'z']);
   online.clear();
   const texts = Array.from({ length: 2500 }, (_, i) => `m${i}`);
-  await Promise.all(texts.map((text) => writer.post(message('g5', 'a', text), { gid: 'g5', members: ['a', 'z'], targets: undefined })));
+  await Promise.all(texts.map((text) => writer.post(message('g5', 'a', text), { gid: 'g5', members: roster(['a', 'z']), targets: undefined })));
   await writer.catchUp('z');
   assert.deepEqual(await inbox('z'), texts);
 });
@@ -114,9 +117,9 @@ test('an online member more than 1,000 messages behind is reported for a catch-u
   await lazyGroup('g6', ['a', 'far']);
   online.clear();
   online.add('a');
-  await Promise.all(Array.from({ length: 1001 }, (_, i) => writer.post(message('g6', 'a', `x${i}`), { gid: 'g6', members: ['a', 'far'], targets: undefined })));
+  await Promise.all(Array.from({ length: 1001 }, (_, i) => writer.post(message('g6', 'a', `x${i}`), { gid: 'g6', members: roster(['a', 'far']), targets: undefined })));
   online.add('far');
-  const { seqs, behind } = await writer.post(message('g6', 'a', 'now'), { gid: 'g6', members: ['a', 'far'], targets: undefined });
+  const { seqs, behind } = await writer.post(message('g6', 'a', 'now'), { gid: 'g6', members: roster(['a', 'far']), targets: undefined });
   assert.deepEqual(behind, ['far']);
   assert.equal(seqs.has('far'), false);
   await writer.catchUp('far');
@@ -130,7 +133,7 @@ test('when the online lookup fails every member takes the post (nobody is left t
   online.clear();
   gridDown = true;
   try {
-    const { seqs } = await writer.post(message('g7', 'a', 'grid down'), { gid: 'g7', members: ['a', 'b', 'c'], targets: undefined });
+    const { seqs } = await writer.post(message('g7', 'a', 'grid down'), { gid: 'g7', members: roster(['a', 'b', 'c']), targets: undefined });
     assert.deepEqual([...seqs.keys()].sort(), ['a', 'b', 'c']);
   } finally {
     gridDown = false;

@@ -31,7 +31,7 @@ export class InboxHeads {
    */
   async ensureRows(uids: string[]): Promise<void> {
     if (this.dialect !== 'mysql') return;
-    const missing = uids.filter((uid) => !this.known.has(uid)).sort();
+    const missing = [...new Set(uids.filter((uid) => !this.known.has(uid)))].sort();
     for (let i = 0; i < missing.length; i += CHUNK) {
       const chunk = missing.slice(i, i + CHUNK);
       await this.db.insertInto('inbox_heads').ignore().values(chunk.map((uid) => ({ uid, seq: '0' }))).execute();

@@ -214,7 +214,7 @@ export class MessageServiceImpl implements MessageService {
     conversation: { type: number; target: string },
     to: string[] | undefined,
     notice = false,
-  ): Promise<{ receivers: Set<string>; lazyGroup?: string[] }> {
+  ): Promise<{ receivers: Set<string>; lazyGroup?: ReadonlyMap<string, number> }> {
     if (conversation.type === ConversationType.PRIVATE) {
       if (conversation.target !== uid) {
         const exists = await this.d.users.existing([conversation.target]);
@@ -229,7 +229,7 @@ export class MessageServiceImpl implements MessageService {
     const role = members.get(uid);
     if (role === undefined) throw new FscError('NOT_IN_GROUP');
     if (group.mute && role === GroupMemberType.MEMBER && !notice) throw new FscError('FORBIDDEN_SEND', 'the group is muted');
-    const lazyGroup = group.lazy ? [...members.keys()] : undefined;
+    const lazyGroup = group.lazy ? members : undefined;
     if (to && to.length > 0) return { receivers: new Set([uid, ...to.filter((m) => members.has(m))]), lazyGroup };
     return { receivers: new Set(members.keys()), lazyGroup };
   }

@@ -29,8 +29,8 @@ export interface CachedMessage {
 /** A message of a lazy group: stored once in the group's timeline, put in the inboxes of online members only. */
 export interface TimelinePost {
   gid: string;
-  /** every active member */
-  members: string[];
+  /** every active member (uid → member type; the group cache's map, read only) */
+  members: ReadonlyMap<string, number>;
   /** sent to some members only: them and the sender */
   targets: Set<string> | undefined;
 }
@@ -200,16 +200,18 @@ export class MessageWriter {
     const posts = batch.flatMap((job) => (job.timeline ? [job.timeline] : []));
     const eagerReceivers = batch.flatMap((job) => job.receivers);
     const gids = [...new Set(posts.map((p) => p.gid))];
-    await this.heads.ensureRows([...new Set([...eagerReceivers, ...posts.flatMap((p) => p.members)])]);
+    const membersOf = groupMembers(posts);
+    const everyone = membersOf.size === 1 ? [...membersOf.values().next().value!] : [...new Set([...membersOf.values()].flatMap((m) => [...m]))];
+    await this.heads.ensureRows(eagerReceivers);
+    await this.heads.ensureRows(everyone);
     await this.timeline.ensureHeads(gids);
     const results = await this.db.transaction().execute(async (trx) => {
       const groupHeads = gids.length > 0 ? await this.timeline.lockHeads(trx, gids, 'update') : new Map<string, bigint>();
-      const { takers, backfill, behind } = gids.length > 0 ? await this.takers(trx, posts, groupHeads) : NO_TAKERS;
+      const { takers, backfill, behind } = gids.length > 0 ? await this.takers(trx, membersOf, everyone, groupHeads) : NO_TAKERS;
       for (const job of batch) {
         const post = job.timeline;
         if (!post) continue;
-        const members = new Set(post.members);
-        job.receivers = [...takers.get(post.gid)!].filter((uid) => members.has(uid) && (!post.targets || post.targets.has(uid)));
+        job.receivers = [...takers.get(post.gid)!].filter((uid) => post.members.has(uid) && (!post.targets || post.targets.has(uid)));
       }
 
       const heads = await this.heads.lock(trx, [...new Set([...batch.flatMap((job) => job.receivers), ...backfill.keys()])]);
@@ -271,14 +273,7 @@ export class MessageWriter {
    * (e.g. a member cache that did not list them yet) first get what they miss (`backfill`, timeline order),
    * unless that is more than BACKFILL_LIMIT: those are `behind`, and the caller has them catch up.
    */
-  private async takers(trx: Transaction<Schema>, posts: TimelinePost[], groupHeads: Map<string, bigint>): Promise<Takers> {
-    const membersOf = new Map<string, Set<string>>();
-    for (const post of posts) {
-      const set = membersOf.get(post.gid) ?? new Set<string>();
-      for (const uid of post.members) set.add(uid);
-      membersOf.set(post.gid, set);
-    }
-    const everyone = [...new Set(posts.flatMap((p) => p.members))];
+  private async takers(trx: Transaction<Schema>, membersOf: Map<string, Set<string>>, everyone: string[], groupHeads: Map<string, bigint>): Promise<Takers> {
     let online: Set<string>;
     try {
       online = await this.online(everyone);
@@ -295,7 +290,9 @@ export class MessageWriter {
       const set = new Set<string>();
       takers.set(gid, set);
       const laggers: [string, bigint][] = [];
-      for (const [uid, cursor] of await this.timeline.cursorsInGroup(trx, gid, [...members].filter((uid) => online.has(uid)))) {
+      const onlineMembers: string[] = [];
+      for (const uid of members) if (online.has(uid)) onlineMembers.push(uid);
+      for (const [uid, cursor] of await this.timeline.cursorsInGroup(trx, gid, onlineMembers)) {
         if (cursor.until !== null) continue;
         if (cursor.seq === head) set.add(uid);
         else if (head - cursor.seq <= BACKFILL_LIMIT) laggers.push([uid, cursor.seq]);
@@ -356,6 +353,19 @@ export class MessageWriter {
     return more;
   }
 }
+/** Per lazy group of a batch: its members (posts of one group normally share one cached map: no copy then). */
+function groupMembers(posts: TimelinePost[]): Map<string, Set<string>> {
+  const sources = new Map<string, Set<ReadonlyMap<string, number>>>();
+  for (const post of posts) sources.set(post.gid, (sources.get(post.gid) ?? new Set()).add(post.members));
+  const members = new Map<string, Set<string>>();
+  for (const [gid, maps] of sources) {
+    const set = new Set<string>();
+    for (const map of maps) for (const uid of map.keys()) set.add(uid);
+    members.set(gid, set);
+  }
+  return members;
+}
+
 function isTransientConflict(err: unknown): boolean {
   const code = (err as { code?: unknown; errno?: unknown }).code;
   return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'ER_DUP_ENTRY';
