@@ -52,6 +52,7 @@ export async function buildDist(outDir: string): Promise<DistResult> {
       writeFileSync(join(dir, 'node.options'), fill(template('node.options'), service, version));
       writeFileSync(join(dir, 'config', 'application.properties'), configFile(service, version));
       writeFileSync(join(dir, 'lib', 'fscpush.mjs'), bundle.code);
+      for (const worker of bundle.workers) writeFileSync(join(dir, 'lib', worker.name), worker.code);
       for (const asset of bundle.assets) copyFileSync(asset.path, join(dir, 'lib', asset.name));
       writeFileSync(join(dir, 'lib', 'THIRD-PARTY-NOTICES.txt'), bundle.notices);
     }

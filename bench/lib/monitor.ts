@@ -58,15 +58,17 @@ export class Monitor {
     return this.processes.map((p) => sampleProc(p.pid)).filter((s): s is ProcSample => s !== undefined);
   }
 
-  /** Total server CPU seconds and RSS now. */
-  totals(): { cpuSeconds: number; rssBytes: number } {
+  /** Total server CPU seconds and RSS now, and each server process's main-thread CPU seconds. */
+  totals(): { cpuSeconds: number; rssBytes: number; mainThreads: Map<number, number> } {
     let cpuSeconds = 0;
     let rssBytes = 0;
+    const mainThreads = new Map<number, number>();
     for (const s of this.snapshot()) {
       cpuSeconds += s.cpuSeconds;
       rssBytes += s.rssBytes;
+      mainThreads.set(s.pid, s.mainThreadCpuSeconds);
     }
-    return { cpuSeconds, rssBytes };
+    return { cpuSeconds, rssBytes, mainThreads };
   }
 
   log(message: string): void {
@@ -103,6 +105,13 @@ export class Monitor {
       process.stderr.write(`${line}\n`);
     }
   }
+}
+
+/** CPU % of the busiest server main thread between two totals(): the event loop that saturates first. */
+export function busiestMainThreadPct(before: Map<number, number>, after: Map<number, number>, seconds: number): number {
+  let busiest = 0;
+  for (const [pid, cpu] of after) busiest = Math.max(busiest, cpu - (before.get(pid) ?? cpu));
+  return Math.round((busiest / Math.max(0.001, seconds)) * 100);
 }
 
 export function round1(n: number): number {

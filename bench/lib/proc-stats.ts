@@ -5,6 +5,8 @@ export interface ProcSample {
   pid: number;
   /** user + system CPU seconds since the process started */
   cpuSeconds: number;
+  /** CPU seconds of the process's main thread alone (a Node process's JavaScript event loop) */
+  mainThreadCpuSeconds: number;
   rssBytes: number;
   /** peak RSS (VmHWM) */
   hwmBytes: number;
@@ -16,15 +18,11 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 export function sampleProc(pid: number): ProcSample | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // the command name (field 2) may hold spaces: fields after the closing parenthesis are fixed
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     return {
       pid,
-      cpuSeconds: (utime + stime) / TICKS_PER_SECOND,
+      cpuSeconds: statCpuSeconds(`/proc/${pid}/stat`),
+      mainThreadCpuSeconds: statCpuSeconds(`/proc/${pid}/task/${pid}/stat`),
       rssBytes: kbField(status, 'VmRSS') * 1024,
       hwmBytes: kbField(status, 'VmHWM') * 1024,
       threads: kbField(status, 'Threads'),
@@ -37,7 +35,15 @@ export function sampleProc(pid: number): ProcSample | undefined {
 
 /** This process (the load generator), for the same table. */
 export function sampleSelf(): ProcSample {
-  return sampleProc(process.pid) ?? { pid: process.pid, cpuSeconds: 0, rssBytes: 0, hwmBytes: 0, threads: 0, at: Date.now() };
+  return sampleProc(process.pid) ?? { pid: process.pid, cpuSeconds: 0, mainThreadCpuSeconds: 0, rssBytes: 0, hwmBytes: 0, threads: 0, at: Date.now() };
+}
+
+/** utime + stime of a /proc stat file (a process's, or one thread's under task/). */
+function statCpuSeconds(file: string): number {
+  const stat = readFileSync(file, 'utf8');
+  // the command name (field 2) may hold spaces: fields after the closing parenthesis are fixed
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 function kbField(status: string, name: string): number {

@@ -40,6 +40,8 @@ export interface StepReport {
   ackMs: HistogramSummary;
   deliveredMs: HistogramSummary;
   serverCpuPct?: number;
+  /** the busiest server main thread (JavaScript event loop) during the step, 100 = saturated */
+  mainThreadCpuPct?: number;
   /** server CPU time per acknowledged message while sending (all server processes) */
   serverCpuMsPerMsg?: number | undefined;
   /** CPU used by unrelated processes on the machine during the step (100 = one core): a noisy neighbour makes the step's numbers worse */
@@ -109,12 +111,12 @@ export function printTable(title: string, header: string[], rows: (string | numb
 
 export function printSteps(steps: StepReport[]): void {
   printTable('steps (latency in ms, measured from each message\'s scheduled send time)', [
-    'step', 'offered/s', 'acked/s', 'deliv/s', 'ack p50', 'p90', 'p99', 'max', 'deliv p50', 'p90', 'p99', 'max', 'srv cpu%', 'cpu ms/msg', 'others%', 'fail', 'skip', 'pass',
+    'step', 'offered/s', 'acked/s', 'deliv/s', 'ack p50', 'p90', 'p99', 'max', 'deliv p50', 'p90', 'p99', 'max', 'srv cpu%', 'main%', 'cpu ms/msg', 'others%', 'fail', 'skip', 'pass',
   ], steps.map((s) => [
     s.step, s.offeredRate, s.achievedRate, s.deliveriesPerSec,
     s.ackMs.p50, s.ackMs.p90, s.ackMs.p99, s.ackMs.max,
     s.deliveredMs.p50, s.deliveredMs.p90, s.deliveredMs.p99, s.deliveredMs.max,
-    s.serverCpuPct ?? '', s.serverCpuMsPerMsg ?? '', s.othersCpuPct ?? '', s.ackFailed, s.skipped, s.pass === undefined ? '' : s.pass ? 'yes' : `no${s.note ? ` (${s.note})` : ''}`,
+    s.serverCpuPct ?? '', s.mainThreadCpuPct ?? '', s.serverCpuMsPerMsg ?? '', s.othersCpuPct ?? '', s.ackFailed, s.skipped, s.pass === undefined ? '' : s.pass ? 'yes' : `no${s.note ? ` (${s.note})` : ''}`,
   ]));
 }
 

@@ -1,6 +1,7 @@
 import type { RunContext } from '../lib/context.ts';
 import { drain, sendAtRate, type Sender } from '../lib/driver.ts';
 import { stepReport, type StepReport } from '../lib/report.ts';
+import { busiestMainThreadPct } from '../lib/monitor.ts';
 
 export interface SteppingOptions {
   rates: number[];
@@ -38,7 +39,8 @@ export async function runSteps(ctx: RunContext, senders: Sender[], opts: Steppin
       break;
     }
     ctx.monitor.phase = `${rate}/s`;
-    const cpu0 = ctx.monitor.totals().cpuSeconds;
+    const totals0 = ctx.monitor.totals();
+    const cpu0 = totals0.cpuSeconds;
     const others0 = ctx.monitor.othersCpuSeconds;
     const t0 = performance.now();
     const expectedBefore = ctx.ledger.expected;
@@ -50,13 +52,15 @@ export async function runSteps(ctx: RunContext, senders: Sender[], opts: Steppin
         ctx.monitor.status = () => `sent ${s.sent} acked ${s.acked} deliv ${s.deliveries} p99 ${s.delivered.summaryMs().p99}ms inflight ${ctx.sendsInFlight()}`;
       },
     });
-    const cpu1 = ctx.monitor.totals().cpuSeconds;
+    const totals1 = ctx.monitor.totals();
+    const cpu1 = totals1.cpuSeconds;
     const sendSeconds = (performance.now() - t0) / 1000;
     await drain(ctx.ledger, () => ctx.sendsInFlight(), opts.drainSeconds * 1000, 3000, () => {
       ctx.monitor.status = () => `draining: outstanding ${ctx.ledger.outstanding()} inflight ${ctx.sendsInFlight()}`;
     });
     const report = stepReport(step);
     report.serverCpuPct = Math.round(((cpu1 - cpu0) / sendSeconds) * 100);
+    report.mainThreadCpuPct = busiestMainThreadPct(totals0.mainThreads, totals1.mainThreads, sendSeconds);
     report.serverCpuMsPerMsg = step.acked > 0 ? Math.round(((cpu1 - cpu0) * 1000 / step.acked) * 1000) / 1000 : undefined;
     report.othersCpuPct = Math.round(((ctx.monitor.othersCpuSeconds - others0) / sendSeconds) * 100);
     const expectedStep = (ctx.ledger.expected - expectedBefore) || step.acked * deliveriesPerMessage;
@@ -69,7 +73,7 @@ export async function runSteps(ctx: RunContext, senders: Sender[], opts: Steppin
     report.pass = notes.length === 0;
     if (notes.length > 0) report.note = notes.join(', ');
     steps.push(report);
-    ctx.monitor.log(`step ${rate}/s: acked ${report.achievedRate}/s, deliveries ${report.deliveriesPerSec}/s, p99 ack ${report.ackMs.p99} ms, p99 delivered ${report.deliveredMs.p99} ms, server CPU ${report.serverCpuPct}%, other processes ${report.othersCpuPct}% → ${report.pass ? 'pass' : `fail (${report.note})`}`);
+    ctx.monitor.log(`step ${rate}/s: acked ${report.achievedRate}/s, deliveries ${report.deliveriesPerSec}/s, p99 ack ${report.ackMs.p99} ms, p99 delivered ${report.deliveredMs.p99} ms, server CPU ${report.serverCpuPct}% (main thread ${report.mainThreadCpuPct}%), other processes ${report.othersCpuPct}% → ${report.pass ? 'pass' : `fail (${report.note})`}`);
     if (report.pass) best = report;
     else if (++failures > opts.continueAfterFail) break;
   }

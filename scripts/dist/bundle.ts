@@ -4,6 +4,8 @@ import { build, type Metafile } from 'esbuild';
 
 export interface BundleResult {
   code: Uint8Array;
+  /** worker thread entries, built like the launcher; they go beside it (the launcher loads them by name) */
+  workers: { name: string; code: Uint8Array }[];
   /** files our modules read beside themselves (`new URL('./x', import.meta.url)`): they go beside the bundle */
   assets: { name: string; path: string }[];
   /** the third-party packages inside the bundle, with their license texts */
@@ -12,32 +14,38 @@ export interface BundleResult {
 }
 
 /**
- * One ESM file with everything the launcher imports: our packages (TypeScript, types stripped) and their
+ * One ESM file with everything the launcher imports (and one per worker thread entry): our packages (TypeScript, types stripped) and their
  * production dependencies. Nothing from devDependencies is reachable from the entry. Not minified, so
  * stack traces in the logs stay readable.
  */
+const WORKERS = [{ name: 'connector-worker', source: 'packages/launcher/src/connector-worker.ts' }];
+
 export async function bundleLauncher(root: string, entry: string, version: string): Promise<BundleResult> {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [entry],
+    entryPoints: [{ in: entry, out: 'fscpush' }, ...WORKERS.map((w) => ({ in: w.source, out: w.name }))],
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node24',
     write: false,
-    outfile: 'fscpush.mjs',
+    outdir: 'lib',
+    outExtension: { '.js': '.mjs' },
     metafile: true,
     keepNames: true,
     legalComments: 'none',
     logLevel: 'warning',
-    define: { FSCPUSH_VERSION: JSON.stringify(version) },
+    define: { FSCPUSH_VERSION: JSON.stringify(version), FSCPUSH_CONNECTOR_WORKER: JSON.stringify('./connector-worker.mjs') },
     // CommonJS dependencies call require() for Node's own modules; an ESM bundle needs a real one.
     banner: { js: "import { createRequire as __fscpushCreateRequire } from 'node:module';\nconst require = __fscpushCreateRequire(import.meta.url);" },
   });
-  const output = result.outputFiles[0];
-  if (!output) throw new Error('esbuild produced no output');
+  const output = (name: string) => {
+    const file = result.outputFiles.find((f) => f.path.endsWith(`/${name}.mjs`));
+    if (!file) throw new Error(`esbuild produced no ${name}.mjs`);
+    return file.contents;
+  };
   const { text, count } = thirdPartyNotices(root, result.metafile);
-  return { code: output.contents, assets: siblingAssets(root, result.metafile), notices: text, packages: count };
+  return { code: output('fscpush'), workers: WORKERS.map((w) => ({ name: `${w.name}.mjs`, code: output(w.name) })), assets: siblingAssets(root, result.metafile), notices: text, packages: count };
 }
 
 const SIBLING_URL = /new URL\(\s*['"]\.\/([^'"/]+)['"]\s*,\s*import\.meta\.url\s*\)/g;

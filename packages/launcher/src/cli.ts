@@ -28,10 +28,11 @@ function sources() {
 registerOpsCommands(program, sources);
 
 /** Starts, then stops cleanly on SIGINT/SIGTERM; a broken configuration exits 2 naming the keys. */
-async function run(start: () => Promise<Running>): Promise<void> {
+async function run(start: (onFatal: () => void) => Promise<Running>): Promise<void> {
   let server: Running;
   try {
-    server = await start();
+    // The server has shut itself down (a part it cannot run without stopped): exit non-zero for the supervisor.
+    server = await start(() => process.exit(1));
   } catch (err) {
     if (err instanceof FscError && err.code === 'CONFIG_INVALID') {
       process.stderr.write(`${err.message}\n`);
@@ -55,7 +56,7 @@ async function run(start: () => Promise<Running>): Promise<void> {
 program
   .command('all', { isDefault: true })
   .description('run push-group, push-connector and push-api in one process on embedded parts')
-  .action(() => run(() => startEmbedded(sources())));
+  .action(() => run((onFatal) => startEmbedded({ ...sources(), onFatal })));
 
 const SERVICES: [ServiceName, string][] = [
   ['push-group', 'cluster mode: login, sessions, users, friends, groups, messages (ZooKeeper, Kafka, Hazelcast, MySQL)'],

@@ -8,6 +8,8 @@ import { LocalFileStorage, createLocalMediaListener } from '@fscpush/infra/embed
 
 export interface EmbeddedMedia {
   readonly storage: LocalFileStorage;
+  /** What another thread needs to open the same storage (the connector thread signs upload URLs with it). */
+  readonly localStorage: { root: string; publicUrl: string; signingSecret: Uint8Array };
   readonly port: number;
   readonly publicUrl: string;
   close(): Promise<void>;
@@ -27,11 +29,13 @@ export async function startEmbeddedMedia(config: ConfigValues, dataDir: string, 
   await listen(server, config['server.address'], config['media.http.port']);
   const port = boundPort(server);
   const publicUrl = config['media.public.url'] !== '' ? config['media.public.url'] : defaultPublicUrl(config['server.address'], port, tls !== undefined, log);
-  const storage = new LocalFileStorage(join(dataDir, 'media'), { publicUrl, signingSecret });
+  const localStorage = { root: join(dataDir, 'media'), publicUrl, signingSecret };
+  const storage = new LocalFileStorage(localStorage.root, { publicUrl, signingSecret });
   server.on('request', createLocalMediaListener(storage, log));
   log.info({ port, publicUrl }, 'media endpoint listening');
   return {
     storage,
+    localStorage,
     port,
     publicUrl,
     async close() {

@@ -1,18 +1,22 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { FscError, ShutdownSequence, createLogger, loadConfig, loadTls, type ConfigSource, type ConfigValues, type Logger } from '@fscpush/core';
 import { InProcessBus, InProcessRegistry, MemoryGrid, openSqliteStore } from '@fscpush/infra/embedded';
 import { startPushApi } from '@fscpush/push-api';
-import { startPushConnector, type PushConnector } from '@fscpush/push-connector';
+import { startPushConnector } from '@fscpush/push-connector';
 import { startPushGroup } from '@fscpush/push-group';
 import { startEmbeddedMedia } from './embedded-media.ts';
-import { ServiceOps } from '@fscpush/ops';
+import { ServiceOps, countConnections } from '@fscpush/ops';
+import { startConnectorThread } from './connector-thread.ts';
 
 export interface EmbeddedOptions extends ConfigSource {
   /** JSON-copy values across the in-process registry, as the network would (tests) */
   strictRpc?: boolean;
   log?: Logger;
+  /** Something the server cannot run without stopped (the connector thread); the server has begun shutting down. */
+  onFatal?: (err: Error) => void;
 }
 
 export interface EmbeddedServer {
@@ -20,7 +24,6 @@ export interface EmbeddedServer {
   readonly ports: { tcp: number; ws: number; login: number; api: number; media: number; management: number };
   readonly adminSecret: string;
   readonly dataDir: string;
-  readonly connector: PushConnector;
   readonly log: Logger;
   close(): Promise<string[]>;
 }
@@ -58,9 +61,24 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
 
     const group = await startPushGroup({ config, nodeId, registry, bus, grid, store, log: log.child({ svc: 'push-group' }), ...(httpTls && { tls: httpTls }) });
     shutdown.add('push-group', () => group.close());
-    const connector = await startPushConnector({ config, node: EMBEDDED_NODE, registry, bus, log: log.child({ svc: 'push-connector' }), storage: media.storage, ...(wsTls && { wsTls }) });
+    const connectorLog = log.child({ svc: 'push-connector' });
+    const connector = connectorThreadWanted(config['embedded.connector.thread'])
+      ? await startConnectorThread({
+          config,
+          node: EMBEDDED_NODE,
+          registry,
+          bus,
+          log: connectorLog,
+          media: media.localStorage,
+          ...(wsTls && { wsTls }),
+          onFailure: (err) => {
+            log.fatal({ err }, 'fscpush embedded server: the connector thread stopped; shutting down');
+            void shutdown.run(config['shutdown.timeout.ms']).then(() => options.onFatal?.(err));
+          },
+        })
+      : await startPushConnector({ config, node: EMBEDDED_NODE, registry, bus, log: connectorLog, storage: media.storage, ...(wsTls && { wsTls }) });
     shutdown.add('push-connector', () => connector.close());
-    ops.connector(connector);
+    ops.connector('counts' in connector ? () => connector.counts() : () => countConnections(connector.table.connections()));
     const adminSecret = config['im.admin_secret'] !== '' ? config['im.admin_secret'] : installAdminSecret(dataDir, log);
     const api = await startPushApi({ config, registry, store, grid, adminSecret, log: log.child({ svc: 'push-api' }), ...(httpTls && { tls: httpTls }) });
     shutdown.add('push-api', () => api.close());
@@ -72,7 +90,6 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       ports: { tcp: connector.tcpPort, ws: connector.wsPort, login: group.httpPort, api: api.port, media: media.port, management },
       adminSecret,
       dataDir,
-      connector,
       log,
       close: () => shutdown.run(config['shutdown.timeout.ms']),
     };
@@ -81,6 +98,10 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     await shutdown.run(config['shutdown.timeout.ms']);
     throw err;
   }
+}
+
+function connectorThreadWanted(setting: 'auto' | 'true' | 'false'): boolean {
+  return setting === 'true' || (setting === 'auto' && availableParallelism() > 1);
 }
 
 /** The open API's secret when none is configured: random per install, readable only by the server's user. */

@@ -5,14 +5,16 @@ import { TestServer, pullAll, type LoggedIn } from './harness.ts';
 const PRIVATE = 0;
 const GROUP = 1;
 
-describe('1:1 and group chat across TCP and WebSocket devices', () => {
+// Both shapes of the all-in-one server: push-connector on its own thread (the default on more than one
+// core) and everything on one thread.
+for (const thread of ['true', 'false'] as const) describe(`1:1 and group chat across TCP and WebSocket devices (embedded.connector.thread=${thread})`, () => {
   let t: TestServer;
   let alicePhone: LoggedIn;
   let aliceWeb: LoggedIn;
   let bobWeb: LoggedIn;
 
   before(async () => {
-    t = await TestServer.start();
+    t = await TestServer.start({ overrides: { 'embedded.connector.thread': thread } });
     alicePhone = await t.login('13800001001', 'alice-phone');
     aliceWeb = await t.login('13800001001', 'alice-web');
     bobWeb = await t.login('13800001002', 'bob-web');

@@ -1,4 +1,5 @@
-export { ServiceOps, type ConnectionSource } from './service-ops.ts';
+export { ServiceOps } from './service-ops.ts';
+export { countConnections, type ConnectionCount } from './metrics/connection-counts.ts';
 export { DEFAULT_MANAGEMENT_PORTS, managementAddress, managementUrl, type OpsService } from './management/management-address.ts';
 export { HealthChecks, type HealthReport, type Probe } from './health/health-checks.ts';
 export { ServiceMetrics } from './metrics/service-metrics.ts';

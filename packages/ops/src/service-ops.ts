@@ -9,11 +9,7 @@ import { startManagementServer, type ManagementServer } from './management/manag
 import { instrumentBus, type BusSubscriptionRef } from './metrics/instrument-bus.ts';
 import { instrumentRegistry } from './metrics/instrument-registry.ts';
 import { ServiceMetrics } from './metrics/service-metrics.ts';
-
-/** What the connections gauge needs from a connector. */
-export interface ConnectionSource {
-  table: { connections(): Iterable<{ transport: string; state: string }> };
-}
+import type { ConnectionCount } from './metrics/connection-counts.ts';
 
 /**
  * Operability of one process, used by the composition roots: wraps the ports with metrics and health
@@ -117,18 +113,11 @@ export class ServiceOps {
     return storage;
   }
 
-  connector(connector: ConnectionSource): void {
-    this.metrics.gauge('fscpush_connections', 'client connections, by transport and state (open = authenticated)', ['transport', 'state'], (set) => {
-      const counts = new Map<string, number>();
-      for (const conn of connector.table.connections()) {
-        const key = `${conn.transport}\u0000${conn.state === 'open' ? 'open' : conn.state === 'closed' ? 'closing' : 'pending'}`;
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-      for (const transport of ['tcp', 'ws']) for (const state of ['open', 'pending']) counts.set(`${transport}\u0000${state}`, counts.get(`${transport}\u0000${state}`) ?? 0);
-      for (const [key, value] of counts) {
-        const [transport, state] = key.split('\u0000') as [string, string];
-        set({ transport, state }, value);
-      }
+  /** The connections gauge, from the connector's counts (read at each scrape; may cross to another thread). */
+  connector(counts: () => Promise<ConnectionCount[]> | ConnectionCount[]): void {
+    this.metrics.gauge('fscpush_connections', 'client connections, by transport and state (open = authenticated)', ['transport', 'state'], async (set) => {
+      for (const { transport, state, count } of await counts()) set({ transport, state }, count);
     });
   }
+
 }

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,4 +87,35 @@ describe('npm run dist: a reproducible /data/boot tarball that runs without the 
     assert.match(run.stderr, /push-group: invalid configuration/);
     assert.equal(existsSync(boot.pidFile('push-group')), false);
   });
+
+  test('the bundle runs the all-in-one server with its connector thread (lib/connector-worker.mjs)', async () => {
+    const node = join(boot.boot, 'node', 'bin', 'node');
+    const lib = join(boot.serviceDir('push-connector'), 'lib');
+    assert.ok(existsSync(join(lib, 'connector-worker.mjs')));
+    const dataDir = join(work, 'all-data');
+    const ports = Object.fromEntries(['PUSH_TCP_PORT', 'PUSH_WS_PORT', 'SERVER_HTTP_PORT', 'PUSH_API_PORT', 'MEDIA_HTTP_PORT', 'MANAGEMENT_PORT'].map((k) => [`FSCPUSH_${k}`, '0']));
+    const child = spawn(node, [join(lib, 'fscpush.mjs'), 'all', '-c', join(work, 'none.properties'), '-d', dataDir], {
+      cwd: work,
+      env: { PATH: '/usr/bin:/bin', FSCPUSH_SERVER_ADDRESS: '127.0.0.1', FSCPUSH_EMBEDDED_CONNECTOR_THREAD: 'true', ...ports },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!/embedded server started/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      const started = out.split('\n').find((l) => l.includes('embedded server started'));
+      assert.ok(started, out);
+      const { ws } = JSON.parse(started) as { ws: number };
+      const res = await fetch(`http://127.0.0.1:${ws}/`);
+      assert.equal(res.status, 426, 'the WebSocket port is served by the connector thread');
+      assert.equal(await res.text(), 'WebSocket only');
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+    assert.equal(child.exitCode, 0, out);
+  });
 });
+

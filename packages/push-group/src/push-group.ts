@@ -77,7 +77,7 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const recent = store.dialect === 'sqlite' ? new RecentInbox({ perUser: 256, total: 200_000 }) : undefined;
   const writer = new MessageWriter({
     db: store.db,
-    heads: new InboxHeads(store.db, store.dialect),
+    heads: new InboxHeads(store.db, store.dialect, { cacheCommitted: store.dialect === 'sqlite' }),
     timeline,
     online: async (uids) => new Set((await online.ofMany(uids)).keys()),
     waitForSenders: store.dialect === 'mysql',

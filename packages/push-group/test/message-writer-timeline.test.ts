@@ -19,7 +19,7 @@ before(async () => {
   store = await openSqliteStore(':memory:');
   writer = new MessageWriter({
     db: store.db,
-    heads: new InboxHeads(store.db, store.dialect),
+    heads: new InboxHeads(store.db, store.dialect, { cacheCommitted: true }),
     timeline: new GroupTimeline(store.db, store.dialect),
     online: async (uids) => {
       if (gridDown) throw new Error('grid unavailable');

@@ -25,6 +25,7 @@ const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 export const CONFIG_KEYS = {
   'fscpush.mode': { schema: z.enum(['embedded', 'cluster']), default: 'embedded', description: 'embedded: one process on SQLite/local files/in-process registry, bus and grid; cluster: ZooKeeper, Kafka, Hazelcast, MySQL, MinIO' },
   'fscpush.data.dir': { schema: text.min(1), default: './data', description: 'directory for the embedded database, media files and per-install secrets' },
+  'embedded.connector.thread': { schema: z.enum(['auto', 'true', 'false']), default: 'auto', description: 'embedded mode: run push-connector (client sockets, frame codecs) on its own worker thread, so the server uses a second core; auto = when the machine has more than one core; false keeps every service on one thread' },
   'node.id': { schema: z.union([z.literal(''), z.coerce.number().int().min(0).max(1023)]), default: '', description: 'node id 0-1023 for message ids; empty = allocated automatically' },
   'log.level': { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', description: 'log level' },
   'server.address': { schema: text.min(1), default: '127.0.0.1', description: 'address every listener binds to; use 0.0.0.0 to accept remote clients' },

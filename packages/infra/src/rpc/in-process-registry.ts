@@ -27,6 +27,12 @@ export class InProcessRegistry implements ServiceRegistry {
     for (const listener of this.watchers.get(service) ?? []) listener(this.providers(service));
   }
 
+  /** Takes a service back (its provider stopped, e.g. a worker thread that died); watchers are told. */
+  async withdraw(service: string): Promise<void> {
+    if (!this.services.delete(service)) return;
+    for (const listener of this.watchers.get(service) ?? []) listener(this.providers(service));
+  }
+
   consume<T extends object>(service: string, _options?: ConsumeOptions): T {
     const copy = this.options.copyValues === true ? (v: unknown) => (v === undefined ? v : JSON.parse(JSON.stringify(v))) : (v: unknown) => v;
     return new Proxy({} as T, {
@@ -64,7 +70,9 @@ export class InProcessRegistry implements ServiceRegistry {
 
   async close(): Promise<void> {
     this.closed = true;
+    const gone = [...this.services.keys()];
     this.services.clear();
+    for (const service of gone) for (const listener of this.watchers.get(service) ?? []) listener([]);
     this.watchers.clear();
   }
 }

@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from
 import { Migrator } from 'kysely/migration';
 import { FscError } from '@fscpush/core';
 import { migrationsFor } from './migrations/index.ts';
+import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import type { Schema } from './schema.ts';
 import type { Store } from './index.ts';
 
@@ -62,5 +63,13 @@ export async function openSqliteStore(file: string): Promise<Store> {
     await db.destroy();
     throw new FscError('SERVER_ERROR', 'database migration failed', undefined, { cause: error });
   }
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const checkpointer = file === ':memory:' ? undefined : new SqliteCheckpointer(raw, file);
+  return {
+    db,
+    dialect: 'sqlite',
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }

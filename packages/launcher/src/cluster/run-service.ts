@@ -9,7 +9,7 @@ import { startPushConnector } from '@fscpush/push-connector';
 import { startPushGroup } from '@fscpush/push-group';
 import { advertisedHost, hostPortList, mysqlEndpoint, zookeeperConnectString } from './endpoints.ts';
 import { instanceKey } from './instance-key.ts';
-import { ServiceOps } from '@fscpush/ops';
+import { ServiceOps, countConnections } from '@fscpush/ops';
 
 export type ServiceName = 'push-group' | 'push-connector' | 'push-api';
 
@@ -86,7 +86,7 @@ export async function startClusterService(options: ClusterOptions): Promise<Clus
       const wsTls = loadTls('push.ssl.cert', config['push.ssl.cert'], 'push.ssl.key', config['push.ssl.key']);
       const connector = await startPushConnector({ config, node, registry, bus, storage, log: nodeLog, ...(wsTls && { wsTls }) });
       shutdown.add('push-connector', () => connector.close());
-      ops.connector(connector);
+      ops.connector(() => countConnections(connector.table.connections()));
       Object.assign(ports, { tcp: connector.tcpPort, ws: connector.wsPort });
     } else {
       const grid = ops.grid(await createHazelcastGrid({ clusterName: config['hazelcast.cluster.name'], members: hostPortList(config['hazelcast.members'], 5701), log: nodeLog }));

@@ -3,12 +3,15 @@ import type { Schema, StoreDialect } from '@fscpush/infra/store';
 import { PreparedQuery } from '../repos/prepared-query.ts';
 
 const CHUNK = 500;
+const CACHED_HEADS = 500_000;
 
 /**
  * Per-user inbox heads, read and written inside the writer's transaction. On MySQL the rows are locked
  * (SELECT … FOR UPDATE, in uid order), so concurrent writers in other processes wait for the commit and
  * continue from the committed head: per user, seq order is commit order across the whole cluster.
- * SQLite has a single writer, so plain reads suffice there.
+ * SQLite has a single writer, so plain reads suffice there, and this process knows every committed head
+ * it wrote: with `cacheCommitted` they are kept in memory (the writer reports them after each commit), so
+ * the head read of every pull and the writer's own head reads skip the store for recently written users.
  */
 export class InboxHeads {
   private readonly db: Kysely<Schema>;
@@ -17,10 +20,16 @@ export class InboxHeads {
   private readonly headQuery;
   /** users known to have a head row (bounded; forgetting one only costs a no-op insert) */
   private readonly known = new Set<string>();
+  /** committed heads written by this process (only when it is the only writer); Map order = oldest first */
+  private readonly cache: Map<string, bigint> | undefined;
 
-  constructor(db: Kysely<Schema>, dialect: StoreDialect) {
+  constructor(db: Kysely<Schema>, dialect: StoreDialect, options: { cacheCommitted?: boolean } = {}) {
     this.db = db;
     this.dialect = dialect;
+    if (options.cacheCommitted === true) {
+      if (dialect !== 'sqlite') throw new Error('inbox heads can be cached only by the only writer (embedded SQLite)');
+      this.cache = new Map();
+    }
     this.headQuery = new PreparedQuery(db, (uid: string) => db.selectFrom('inbox_heads').select('seq').where('uid', '=', uid));
   }
 
@@ -42,7 +51,9 @@ export class InboxHeads {
 
   async lock(trx: Transaction<Schema>, uids: string[]): Promise<Map<string, bigint>> {
     const heads = new Map<string, bigint>(uids.map((uid) => [uid, 0n]));
-    const sorted = [...uids].sort();
+    const cache = this.cache;
+    const sorted = (cache ? uids.filter((uid) => !cache.has(uid)) : [...uids]).sort();
+    if (cache) for (const uid of uids) if (cache.has(uid)) heads.set(uid, cache.get(uid)!);
     for (let i = 0; i < sorted.length; i += CHUNK) {
       let query = trx.selectFrom('inbox_heads').select(['uid', 'seq']).where('uid', 'in', sorted.slice(i, i + CHUNK)).orderBy('uid');
       if (this.dialect === 'mysql') query = query.forUpdate();
@@ -60,7 +71,27 @@ export class InboxHeads {
     }
   }
 
+  /** After the transaction that stored these heads committed (not after a rollback). */
+  committed(heads: ReadonlyMap<string, bigint>): void {
+    const cache = this.cache;
+    if (!cache) return;
+    for (const [uid, seq] of heads) {
+      cache.delete(uid);
+      cache.set(uid, seq);
+    }
+    if (cache.size > CACHED_HEADS) {
+      let excess = cache.size - CACHED_HEADS;
+      for (const uid of cache.keys()) {
+        if (excess-- <= 0) break;
+        cache.delete(uid);
+      }
+    }
+  }
+
   async of(uid: string): Promise<bigint> {
+    // a miss is not cached: a read that overtakes a commit would otherwise leave an old head behind
+    const cached = this.cache?.get(uid);
+    if (cached !== undefined) return cached;
     const row = await this.headQuery.first(uid);
     return row ? BigInt(row.seq as string | number | bigint) : 0n;
   }

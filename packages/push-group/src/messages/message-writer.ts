@@ -205,6 +205,7 @@ export class MessageWriter {
     await this.heads.ensureRows(eagerReceivers);
     await this.heads.ensureRows(everyone);
     await this.timeline.ensureHeads(gids);
+    let written: Map<string, bigint> | undefined;
     const results = await this.db.transaction().execute(async (trx) => {
       const groupHeads = gids.length > 0 ? await this.timeline.lockHeads(trx, gids, 'update') : new Map<string, bigint>();
       const { takers, backfill, behind } = gids.length > 0 ? await this.takers(trx, membersOf, everyone, groupHeads) : NO_TAKERS;
@@ -246,6 +247,7 @@ export class MessageWriter {
         await trx.insertInto('inbox').values(inboxRows.slice(i, i + INSERT_CHUNK)).execute();
       }
       await this.heads.store(trx, heads);
+      written = heads;
       if (gids.length > 0) {
         await this.timeline.append(trx, timelineRows);
         await this.timeline.storeHeads(trx, groupHeads);
@@ -257,6 +259,7 @@ export class MessageWriter {
         return { seqs, behind: late ? [...late].filter((uid) => !post!.targets || post!.targets.has(uid)) : [] };
       });
     });
+    if (written) this.heads.committed(written);
     if (this.recent) {
       const recent = this.recent;
       batch.forEach((job, i) => {
@@ -314,6 +317,7 @@ export class MessageWriter {
   /** One transaction of a catch-up; true when entries are left for the next one. */
   private async catchUpChunk(uid: string, gids: string[]): Promise<boolean> {
     let more = false;
+    let written: Map<string, bigint> | undefined;
     const added = await this.db.transaction().execute(async (trx) => {
       const groupHeads = await this.timeline.lockHeads(trx, gids, 'share');
       const heads = await this.heads.lock(trx, [uid]);
@@ -345,10 +349,14 @@ export class MessageWriter {
       for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
         await trx.insertInto('inbox').values(rows.slice(i, i + INSERT_CHUNK)).execute();
       }
-      if (rows.length > 0) await this.heads.store(trx, new Map([[uid, seq]]));
+      if (rows.length > 0) {
+        written = new Map([[uid, seq]]);
+        await this.heads.store(trx, written);
+      }
       for (const [gid, reached] of moved) await this.timeline.advance(trx, gid, [uid], reached);
       return rows.length;
     });
+    if (written) this.heads.committed(written);
     if (added > 0) this.log.debug({ uid, added }, 'lazy group messages caught up');
     return more;
   }

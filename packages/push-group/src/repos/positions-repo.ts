@@ -1,12 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Schema, StoreDialect } from '@fscpush/infra/store';
-import { PreparedQuery } from './prepared-query.ts';
 
 export type PositionTableName = 'delivered_positions' | 'read_positions';
 
 /** receipts are advisory: a few ms of delay lets one commit carry the advances of many pulls */
 const FLUSH_DELAY_MS = 10;
-/** rows per statement of a MySQL batch */
+/** rows per statement of a batch */
 const CHUNK = 500;
 /** a batch upsert that deadlocked with another push-group's is redone this often */
 const MAX_ATTEMPTS = 3;
@@ -25,15 +24,13 @@ interface PendingAdvance {
  * within FLUSH_DELAY_MS share one transaction (one commit instead of one per pull), each still
  * answered with exactly the conversations it advanced. Rows are touched in (table, uid, conversation)
  * order, so two push-group processes batching against MySQL lock them in the same order.
- * On MySQL a batch is two statements per table, whatever its size (each statement is a round trip): one
- * SELECT of the current positions, then one multi-row upsert that only ever raises a position
- * (GREATEST), so a concurrent advance from another process can never move one backwards.
+ * A batch is two statements per table and CHUNK rows, whatever its size: one SELECT of the current
+ * positions, then one multi-row upsert that only ever raises a position (GREATEST / max), so a concurrent
+ * advance from another process can never move one backwards. SQLite runs them in one transaction.
  */
 export class PositionsRepo {
   private readonly db: Kysely<Schema>;
   private readonly dialect: StoreDialect;
-  private readonly updates: Record<PositionTableName, PreparedQuery<[string, number, string, string, string], unknown>>;
-  private readonly inserts: Record<PositionTableName, PreparedQuery<[string, string, string, number], unknown>>;
   private queue: PendingAdvance[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** the running flush, so reads can wait for advances requested before them */
@@ -42,12 +39,6 @@ export class PositionsRepo {
   constructor(db: Kysely<Schema>, dialect: StoreDialect = 'sqlite') {
     this.db = db;
     this.dialect = dialect;
-    const update = (table: PositionTableName) => new PreparedQuery(db, (mid: string, at: number, uid: string, convKey: string, below: string) =>
-      db.updateTable(table).set({ mid, updated_at: at }).where('uid', '=', uid).where('conv_key', '=', convKey).where('mid', '<', below));
-    const insert = (table: PositionTableName) => new PreparedQuery(db, (uid: string, convKey: string, mid: string, at: number) =>
-      db.insertInto(table).values({ uid, conv_key: convKey, mid, updated_at: at }));
-    this.updates = { delivered_positions: update('delivered_positions'), read_positions: update('read_positions') };
-    this.inserts = { delivered_positions: insert('delivered_positions'), read_positions: insert('read_positions') };
   }
 
   /** Moves each position forward; returns the conversations whose position actually advanced. */
@@ -77,49 +68,22 @@ export class PositionsRepo {
     const batch = this.queue.sort((a, b) => (a.table === b.table ? compare(a.uid, b.uid) : compare(a.table, b.table)));
     this.queue = [];
     try {
-      if (this.dialect === 'mysql') {
-        const results = await this.advanceBatched(batch);
-        batch.forEach((req, i) => req.resolve(results[i]!));
-        return;
-      }
-      const results = await this.db.transaction().execute(async (trx) => {
-        const out: Map<string, bigint>[] = [];
-        for (const req of batch) out.push(await this.advanceIn(trx, req));
-        return out;
-      });
+      // MySQL: autocommitted statements (another push-group may hold rows: no long locks); SQLite: one commit
+      const results = this.dialect === 'mysql' ? await this.advanceBatched(this.db, batch) : await this.db.transaction().execute((trx) => this.advanceBatched(trx, batch));
       batch.forEach((req, i) => req.resolve(results[i]!));
     } catch (err) {
       for (const req of batch) req.reject(err);
     }
   }
 
-  private async advanceIn(trx: Kysely<Schema>, req: PendingAdvance): Promise<Map<string, bigint>> {
-    const advanced = new Map<string, bigint>();
-    const now = Date.now();
-    for (const [convKey, mid] of [...req.positions].sort(([a], [b]) => compare(a, b))) {
-      const updated = await this.updates[req.table].runOn(trx, mid.toString(), now, req.uid, convKey, mid.toString());
-      if (Number(updated.numAffectedRows ?? 0) > 0) {
-        advanced.set(convKey, mid);
-        continue;
-      }
-      try {
-        await this.inserts[req.table].runOn(trx, req.uid, convKey, mid.toString(), now);
-        advanced.set(convKey, mid);
-      } catch {
-        // the row exists with a position at or beyond mid
-      }
-    }
-    return advanced;
-  }
-
-  /** MySQL: per table, one read of the current positions and one upsert of those that advance. */
-  private async advanceBatched(batch: PendingAdvance[]): Promise<Map<string, bigint>[]> {
+  /** Per table, one read of the current positions and one upsert of those that advance (per CHUNK rows). */
+  private async advanceBatched(db: Kysely<Schema>, batch: PendingAdvance[]): Promise<Map<string, bigint>[]> {
     const results = batch.map(() => new Map<string, bigint>());
     const now = Date.now();
     for (const table of ['delivered_positions', 'read_positions'] as const) {
       const reqs = batch.map((req, i) => ({ req, i })).filter(({ req }) => req.table === table);
       if (reqs.length === 0) continue;
-      const current = await this.currentPositions(table, reqs.flatMap(({ req }) => [...req.positions.keys()].map((convKey) => [req.uid, convKey] as const)));
+      const current = await this.currentPositions(db, table, reqs.flatMap(({ req }) => [...req.positions.keys()].map((convKey) => [req.uid, convKey] as const)));
       const raised = new Map<string, { uid: string; conv_key: string; mid: string; updated_at: number }>();
       for (const { req, i } of reqs) {
         for (const [convKey, mid] of req.positions) {
@@ -132,16 +96,16 @@ export class PositionsRepo {
         }
       }
       const rows = [...raised.values()].sort((a, b) => compare(a.uid, b.uid) || compare(a.conv_key, b.conv_key));
-      for (let i = 0; i < rows.length; i += CHUNK) await this.upsert(table, rows.slice(i, i + CHUNK));
+      for (let i = 0; i < rows.length; i += CHUNK) await this.upsert(db, table, rows.slice(i, i + CHUNK));
     }
     return results;
   }
 
-  private async currentPositions(table: PositionTableName, keys: (readonly [string, string])[]): Promise<Map<string, bigint>> {
+  private async currentPositions(db: Kysely<Schema>, table: PositionTableName, keys: (readonly [string, string])[]): Promise<Map<string, bigint>> {
     const current = new Map<string, bigint>();
     for (let i = 0; i < keys.length; i += CHUNK) {
       const chunk = keys.slice(i, i + CHUNK);
-      const rows = await this.db
+      const rows = await db
         .selectFrom(table)
         .select(['uid', 'conv_key', 'mid'])
         .where((eb) => eb(eb.refTuple('uid', 'conv_key'), 'in', chunk.map(([uid, convKey]) => eb.tuple(uid, convKey))))
@@ -151,11 +115,24 @@ export class PositionsRepo {
     return current;
   }
 
-  /** One autocommitted statement; the position only ever rises, and updated_at moves with it. */
-  private async upsert(table: PositionTableName, rows: { uid: string; conv_key: string; mid: string; updated_at: number }[]): Promise<void> {
+  /** One statement; the position only ever rises, and updated_at moves with it. */
+  private async upsert(db: Kysely<Schema>, table: PositionTableName, rows: { uid: string; conv_key: string; mid: string; updated_at: number }[]): Promise<void> {
+    if (this.dialect === 'sqlite') {
+      await db
+        .insertInto(table)
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['uid', 'conv_key']).doUpdateSet({
+            updated_at: sql`case when excluded.mid > ${sql.ref(`${table}.mid`)} then excluded.updated_at else ${sql.ref(`${table}.updated_at`)} end`,
+            mid: sql`max(${sql.ref(`${table}.mid`)}, excluded.mid)`,
+          }),
+        )
+        .execute();
+      return;
+    }
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.db
+        await db
           .insertInto(table)
           .values(rows)
           // assignments run left to right: updated_at compares with the old mid before mid is raised
@@ -167,6 +144,7 @@ export class PositionsRepo {
       }
     }
   }
+
 
   async of(table: PositionTableName, uid: string, convKeys: string[]): Promise<Map<string, bigint>> {
     if (convKeys.length === 0) return new Map();

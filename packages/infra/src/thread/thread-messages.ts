@@ -1,0 +1,72 @@
+import { FscError } from '@fscpush/core';
+import type { BusRecord } from '../bus/index.ts';
+
+// What the two ends of a thread bridge send each other (op names in comments).
+
+/** 'call': a worker calls a service provided on the serving thread. `a` is the JSON text of the arguments. */
+export interface CallPayload {
+  s: string;
+  m: string;
+  a: string;
+}
+
+/** 'invoke': the serving thread calls a service the worker provides. */
+export type InvokePayload = CallPayload;
+
+/** 'provide': the worker provides a service with these methods. */
+export interface ProvidePayload {
+  s: string;
+  methods: string[];
+}
+
+/** 'providers' (note to the worker): the providers of a watched service changed. */
+export interface ProvidersNote {
+  s: string;
+  nodes: string[];
+}
+
+/** 'subscribe': the worker subscribes; records then arrive as 'deliver' requests naming `id`. */
+export interface SubscribePayload {
+  t: string;
+  g: string;
+  id: number;
+}
+
+export interface DeliverPayload {
+  id: number;
+  r: BusRecord[];
+}
+
+export interface PublishPayload {
+  t: string;
+  r: BusRecord[];
+}
+
+/** Plain data only, as on the network: a value JSON cannot carry fails here, before anything is sent. */
+export function toJsonText(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch (err) {
+    throw new FscError('INVALID_DATA', `value cannot be sent: ${(err as Error).message}`);
+  }
+}
+
+/** Call arguments as JSON text (an array always has one). */
+export function argsText(args: unknown[]): string {
+  return toJsonText(args) ?? '[]';
+}
+
+export function fromJsonText(text: string | undefined): unknown {
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+/** A provider's methods, own and inherited (what a registry lists for it). */
+export function methodNames(impl: object): string[] {
+  const names = new Set<string>();
+  for (let o: object | null = impl; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of Object.getOwnPropertyNames(o)) {
+      if (name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(o, name)?.value === 'function') names.add(name);
+    }
+  }
+  return [...names];
+}

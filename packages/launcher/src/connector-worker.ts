@@ -1,0 +1,46 @@
+// Entry of the embedded server's connector thread (started by connector-thread.ts): push-connector on
+// its own core, reaching push-group through the thread bridge instead of direct calls.
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { createLogger, type ConfigValues, type TlsMaterial } from '@fscpush/core';
+import { LocalFileStorage, PortLink, ThreadBus, ThreadRegistry } from '@fscpush/infra/thread';
+import { countConnections } from '@fscpush/ops';
+import { startPushConnector, type PushConnector } from '@fscpush/push-connector';
+import type { LevelWithSilent } from 'pino';
+
+export interface ConnectorWorkerData {
+  port: MessagePort;
+  config: ConfigValues;
+  node: string;
+  logLevel: LevelWithSilent;
+  media: { root: string; publicUrl: string; signingSecret: Uint8Array };
+  wsTls?: TlsMaterial;
+}
+
+const data = workerData as ConnectorWorkerData;
+const link = new PortLink(data.port, { onUnexpectedError: (err, op) => log.error({ err, op }, 'connector thread: a request failed') });
+// Log lines go to the main thread, which writes them where its own lines go (one writer per log file).
+const log = createLogger('fscpush', {
+  level: data.logLevel,
+  destination: {
+    write(line: string) {
+      link.notify('log', line);
+    },
+  },
+});
+const registry = new ThreadRegistry(link);
+const bus = new ThreadBus(link);
+const storage = new LocalFileStorage(data.media.root, { publicUrl: data.media.publicUrl, signingSecret: data.media.signingSecret });
+let connector: PushConnector | undefined;
+
+link.handle('start', async () => {
+  const wsTls = data.wsTls && { cert: Buffer.from(data.wsTls.cert), key: Buffer.from(data.wsTls.key) };
+  connector = await startPushConnector({ config: data.config, node: data.node, registry, bus, log, storage, ...(wsTls && { wsTls }) });
+  return { tcpPort: connector.tcpPort, wsPort: connector.wsPort };
+});
+link.handle('counts', () => countConnections(connector?.table.connections() ?? []));
+link.handle('close', async () => {
+  await connector?.close();
+  await bus.close();
+  await registry.close();
+  await storage.close();
+});
