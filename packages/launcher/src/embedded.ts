@@ -78,7 +78,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
         })
       : await startPushConnector({ config, node: EMBEDDED_NODE, registry, bus, log: connectorLog, storage: media.storage, ...(wsTls && { wsTls }) });
     shutdown.add('push-connector', () => connector.close());
-    ops.connector('counts' in connector ? () => connector.counts() : () => countConnections(connector.table.connections()));
+    // a thread that is stopping answers no more: the gauge then reads no connections rather than failing the scrape
+    ops.connector('counts' in connector ? () => connector.counts().catch(() => []) : () => countConnections(connector.table.connections()));
     const adminSecret = config['im.admin_secret'] !== '' ? config['im.admin_secret'] : installAdminSecret(dataDir, log);
     const api = await startPushApi({ config, registry, store, grid, adminSecret, log: log.child({ svc: 'push-api' }), ...(httpTls && { tls: httpTls }) });
     shutdown.add('push-api', () => api.close());
