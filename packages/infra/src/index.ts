@@ -1,5 +1,6 @@
 /** Port interfaces only: what business code may depend on. */
 export type * from './rpc/index.ts';
+export { providerMethodNames } from './rpc/provider-methods.ts';
 export type * from './bus/index.ts';
 export type * from './grid/index.ts';
 export type * from './store/index.ts';

@@ -59,14 +59,3 @@ export function argsText(args: unknown[]): string {
 export function fromJsonText(text: string | undefined): unknown {
   return text === undefined ? undefined : JSON.parse(text);
 }
-
-/** A provider's methods, own and inherited (what a registry lists for it). */
-export function methodNames(impl: object): string[] {
-  const names = new Set<string>();
-  for (let o: object | null = impl; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
-    for (const name of Object.getOwnPropertyNames(o)) {
-      if (name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(o, name)?.value === 'function') names.add(name);
-    }
-  }
-  return [...names];
-}

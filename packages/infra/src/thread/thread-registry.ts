@@ -1,7 +1,8 @@
 import { FscError, asFscError } from '@fscpush/core';
 import type { ConsumeOptions, ServiceRegistry } from '../rpc/index.ts';
 import type { PortLink } from './port-link.ts';
-import { argsText, fromJsonText, methodNames, toJsonText, type CallPayload, type InvokePayload, type ProvidePayload, type ProvidersNote } from './thread-messages.ts';
+import { providerMethodNames } from '../rpc/provider-methods.ts';
+import { argsText, fromJsonText, toJsonText, type CallPayload, type InvokePayload, type ProvidePayload, type ProvidersNote } from './thread-messages.ts';
 
 /**
  * The embedded registry as seen from a worker thread: services live on the thread that serves the link
@@ -28,7 +29,7 @@ export class ThreadRegistry implements ServiceRegistry {
   async provide(service: string, impl: object): Promise<void> {
     if (this.closed) throw new FscError('SHUTTING_DOWN');
     this.provided.set(service, impl);
-    await this.link.request<void>('provide', { s: service, methods: methodNames(impl) } satisfies ProvidePayload);
+    await this.link.request<void>('provide', { s: service, methods: providerMethodNames(impl) } satisfies ProvidePayload);
   }
 
   consume<T extends object>(service: string, _options?: ConsumeOptions): T {

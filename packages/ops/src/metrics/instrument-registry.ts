@@ -1,5 +1,5 @@
 import { asFscError, SERVICE_NAMES } from '@fscpush/core';
-import type { ConsumeOptions, ProvideOptions, ServiceRegistry } from '@fscpush/infra';
+import { providerMethodNames, type ConsumeOptions, type ProvideOptions, type ServiceRegistry } from '@fscpush/infra';
 import type { ServiceMetrics } from './service-metrics.ts';
 
 type Method = (...args: unknown[]) => unknown;
@@ -41,12 +41,9 @@ export function instrumentRegistry<R extends ServiceRegistry>(registry: R, metri
 /** A plain object with the provider's methods (own and inherited, as the registry lists them), each timed. */
 function timedProvider(service: string, impl: object, observe: Observe): object {
   const wrapped: Record<string, Method> = {};
-  for (let o: object | null = impl; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
-    for (const name of Object.getOwnPropertyNames(o)) {
-      const fn = Object.getOwnPropertyDescriptor(o, name)?.value as unknown;
-      if (name === 'constructor' || typeof fn !== 'function' || Object.hasOwn(wrapped, name)) continue;
-      wrapped[name] = (...args) => timed(() => (fn as Method).apply(impl, args), (outcome, seconds, result) => observe(service, name, outcome, seconds, result));
-    }
+  for (const name of providerMethodNames(impl)) {
+    const fn = (impl as Record<string, Method>)[name]!;
+    wrapped[name] = (...args) => timed(() => fn.apply(impl, args), (outcome, seconds, result) => observe(service, name, outcome, seconds, result));
   }
   return wrapped;
 }
