@@ -82,8 +82,17 @@ export class TestServer {
     return line?.['code'] as string | undefined;
   }
 
-  logLines(predicate: (line: Record<string, unknown>) => boolean): Record<string, unknown>[] {
-    return this.capture.lines.filter(predicate);
+  /**
+   * The log lines matching `predicate`, waiting up to `timeoutMs` for the first: lines of the connector
+   * thread reach this thread's logger a loop turn after what they describe. [] if none came.
+   */
+  async logLines(predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 2000): Promise<Record<string, unknown>[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lines = this.capture.lines.filter(predicate);
+      if (lines.length > 0 || Date.now() >= deadline) return lines;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   async post(path: string, body: unknown, base = this.loginUrl): Promise<{ status: number; json: any }> {

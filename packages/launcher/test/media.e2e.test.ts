@@ -246,7 +246,7 @@ describe('media uploads: GMURL signed URLs and the embedded media endpoint', () 
     assert.equal(tcp.errorCode, NOT_IMPLEMENTED);
     const ws = await clients.ws.request('GQNUT', { mediaType: 1 });
     assert.equal(ws.content, '');
-    assert.ok(t.logLines((l) => /Qiniu uploads are not supported/.test(String(l['msg']))).length >= 1, 'a log line names Qiniu');
+    assert.ok((await t.logLines((l) => /Qiniu uploads are not supported/.test(String(l['msg'])))).length >= 1, 'a log line names Qiniu');
   });
 });
 

@@ -37,7 +37,7 @@ describe('malformed and oversized input closes only the offending connection', (
       victim.sendRawFrame(bytes());
       const closed = await victim.closed;
       assert.equal(closed.initiator, 'remote');
-      assert.ok(t.logLines((l) => l['msg'] === 'bad TCP frame; closing connection' && typeof l['reason'] === 'string').length > 0, 'the reason is logged');
+      assert.ok((await t.logLines((l) => l['msg'] === 'bad TCP frame; closing connection' && typeof l['reason'] === 'string')).length > 0, 'the reason is logged');
       await bystanderStillChats();
     });
   }
