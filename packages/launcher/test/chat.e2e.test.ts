@@ -47,6 +47,9 @@ for (const thread of ['true', 'false'] as const) describe(`1:1 and group chat ac
     const phoneNotify = await phone.waitForNotify();
     const phonePull = await phone.pull(BigInt(phoneNotify.head) - 1n, 0);
     assert.deepEqual(phonePull.messages.map((m) => m.content.searchableContent), ['hi alice']);
+    const phoneFromStart = await phone.pull('0', 0);
+    assert.deepEqual(phoneFromStart.messages.map((m) => m.content.searchableContent), ['hi alice'], 'its own send is skipped, the cursor passes it');
+    assert.equal(phoneFromStart.current, phoneNotify.head);
     assert.ok(BigInt(reply.messageId!) > BigInt(sent.messageId!), 'ids increase');
   });
 
@@ -111,7 +114,7 @@ for (const thread of ['true', 'false'] as const) describe(`1:1 and group chat ac
     const phone = await t.connect('tcp', alicePhone);
     const bob = await t.connect('ws', bobWeb);
     const sent = await phone.sendText({ type: PRIVATE, target: bobWeb.userId }, 'oops');
-    await bob.waitForNotify();
+    const notify = await bob.waitForNotify();
 
     const byBob = await (bob as import('@fscpush/testkit').WsImClient).requestJson('MR', { messageUid: sent.messageId });
     assert.equal(byBob.ok, false, 'the receiver cannot recall the sender\'s message');
@@ -122,6 +125,8 @@ for (const thread of ['true', 'false'] as const) describe(`1:1 and group chat ac
     assert.equal(ack.errorCode, 0);
     const rmn = await bob.waitForRecall();
     assert.deepEqual(rmn, { messageId: sent.messageId, fromUser: alicePhone.userId });
+    const pulled = await bob.pull(notify.head, 1);
+    assert.deepEqual(pulled.messages.map((m) => [m.messageId, m.content.type]), [[sent.messageId, 80]], 'a pull after the recall gets the recall, not the content the notify carried');
 
     const history = await (bob as import('@fscpush/testkit').WsImClient).requestJson('LRM', {
       beforeUid: 0,

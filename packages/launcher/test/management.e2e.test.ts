@@ -8,6 +8,16 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
+/** /metrics once `ready` holds for it (some counters move a loop turn or a thread hop after the client saw the effect). */
+async function metricsWhen(base: string, ready: (text: string) => boolean): Promise<string> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    if (ready(text) || Date.now() > deadline) return text;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('the all-in-one server exposes /health and /metrics on its management port', () => {
   let t: TestServer;
   let base: string;
@@ -40,20 +50,26 @@ describe('the all-in-one server exposes /health and /metrics on its management p
     const sent = await a.sendText({ type: 0, target: bob.userId }, 'metrics');
     assert.equal(sent.ok, true);
     await b.waitForNotify();
+    const svc = 'service="all"';
+    // the MN carried the message: the connector answers this pull itself and reports what it handed out
     const pulled = await pullAll(b, '0');
     assert.deepEqual(pulled.messages.map((m) => m.text), ['metrics']);
+    const reported = await metricsWhen(base, (text) => sample(text, `fscpush_messages_out_total{${svc}}`) === 1);
+    assert.equal(sample(reported, `fscpush_messages_out_total{${svc}}`), 1);
+    assert.equal(sample(reported, `fscpush_pulls_total{outcome="ok",${svc}}`), undefined, 'no pull reached push-group');
+    // pulled again from the start: the connector has nothing for it, push-group answers
+    assert.deepEqual((await pullAll(b, '0')).messages.map((m) => m.text), ['metrics']);
 
     const res = await fetch(`${base}/metrics`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
     const text = await res.text();
-    const svc = 'service="all"';
     assert.equal(sample(text, `fscpush_connections{transport="tcp",state="open",${svc}}`), 1);
     assert.equal(sample(text, `fscpush_connections{transport="ws",state="open",${svc}}`), 1);
     assert.equal(sample(text, `fscpush_messages_in_total{outcome="ok",${svc}}`), 1);
     assert.equal(sample(text, `fscpush_acks_total{outcome="ok",${svc}}`), 1);
-    assert.ok((sample(text, `fscpush_pulls_total{outcome="ok",${svc}}`) ?? 0) >= 1);
-    assert.ok((sample(text, `fscpush_messages_out_total{${svc}}`) ?? 0) >= 1);
+    assert.equal(sample(text, `fscpush_pulls_total{outcome="ok",${svc}}`), 1);
+    assert.equal(sample(text, `fscpush_messages_out_total{${svc}}`), 2);
     assert.match(text, /fscpush_rpc_server_duration_seconds_bucket\{le="0\.005",service="com\.comsince\.github\.MessageService",method="send",outcome="ok"/);
     assert.match(text, /fscpush_bus_consumed_records_total\{topic="fscpush\.deliver\.embedded-0",service="all"\} \d+/);
     assert.match(text, /^process_resident_memory_bytes\{service="all"\} \d+/m);

@@ -3,6 +3,8 @@ import { asFscError, type ConnectResult, type Logger, type MessageDto, type Tran
 import { ErrorCode, subSignalName } from '@fscpush/protocol';
 import { PUBLISH_HANDLERS, type PublishHandler, type PullState, type RequestContext } from './handlers/index.ts';
 import type { ConnectorServices } from './services.ts';
+import type { DeliveryReports } from './delivery-reports.ts';
+import { NotifiedInbox, type LocalPullLimits } from './notified-inbox.ts';
 
 export type ConnectionState = 'awaiting-connect' | 'connecting' | 'open' | 'closed';
 
@@ -11,6 +13,8 @@ export interface ConnectionHost {
   readonly services: ConnectorServices;
   readonly log: Logger;
   readonly maxInFlight: number;
+  readonly pullLimits: LocalPullLimits;
+  readonly reports: DeliveryReports;
   /** the connection authenticated: the host indexes it and closes an older one with the same client id */
   attach(conn: Connection): void;
   detach(conn: Connection): void;
@@ -34,7 +38,7 @@ export abstract class Connection {
   /** ms of the last frame received; the idle sweeper compares it with idleTimeoutMs */
   lastSeen = Date.now();
   idleTimeoutMs: number;
-  private readonly pull: PullState = { deliveredUpTo: undefined };
+  private readonly pull: PullState;
   private orderedChain: Promise<void> = Promise.resolve();
   private inFlight = 0;
   /** pulls being answered; MN waits for them (see notify) */
@@ -46,6 +50,7 @@ export abstract class Connection {
     this.host = host;
     this.transport = transport;
     this.idleTimeoutMs = idleTimeoutMs;
+    this.pull = { deliveredUpTo: undefined, inbox: new NotifiedInbox(host.pullLimits) };
   }
 
   protected abstract writeConnectAck(result: ConnectResult): void;
@@ -67,14 +72,22 @@ export abstract class Connection {
    * the pull may return the message already, and the client would otherwise pull again for nothing.
    * When the last pull is answered, one MN goes out if the highest held head lies beyond what the pull
    * covered (or the pull failed). Coalescing only drops notifies a pull made redundant: none is lost.
+   * `message`: the entry at `head`, carried by the notify; the pull that follows may be answered from it.
    */
-  notify(head: string): void {
+  notify(head: string, message?: MessageDto): void {
+    this.pull.inbox.announced(BigInt(head), message);
     if (this.pullsInFlight === 0) {
       this.writeNotify(head);
       return;
     }
     const seq = BigInt(head);
     if (this.heldNotify === undefined || seq > this.heldNotify) this.heldNotify = seq;
+  }
+
+  /** A message was recalled: content this connection kept for pulls may be stale. */
+  recalled(messageId: string, fromUser: string): void {
+    this.pull.inbox.forget();
+    this.writeRecallNotify(messageId, fromUser);
   }
 
   touch(): void {
@@ -128,7 +141,7 @@ export abstract class Connection {
       this.close(`PUBLISH ${subSignalName(subSignal) ?? subSignal} before CONNECT`);
       return;
     }
-    const ctx: RequestContext = { uid: this.uid, clientId: this.clientId, services: this.host.services, conn: this.pull };
+    const ctx: RequestContext = { uid: this.uid, clientId: this.clientId, services: this.host.services, conn: this.pull, reports: this.host.reports };
     const handler = PUBLISH_HANDLERS.get(subSignal);
     if (!handler) {
       this.writePubAck(subSignal, messageId, { ok: false, code: ErrorCode.NOT_IMPLEMENTED }, ctx);

@@ -8,6 +8,7 @@ import type { Connection, ConnectionHost } from './connection.ts';
 import { ConnectionTable } from './connection-table.ts';
 import { MediaUploads, mediaUploadSettings } from './media-uploads.ts';
 import { consumeDeliveries } from './delivery-consumer.ts';
+import { DeliveryReports } from './delivery-reports.ts';
 import type { ConnectorServices } from './services.ts';
 import { TcpConnection } from './tcp-connection.ts';
 import { WsConnection } from './ws-connection.ts';
@@ -45,17 +46,20 @@ export async function startPushConnector(deps: PushConnectorDeps): Promise<PushC
     messages: deps.registry.consume<MessageService>(SERVICE_NAMES.messages, { idempotent: ['pull', 'history'], balance: 'consistent-hash', routeKey: messageRouteKey }),
     groups: deps.registry.consume<GroupService>(SERVICE_NAMES.groups, { idempotent: ['info', 'members'] }),
     users: deps.registry.consume<UserService>(SERVICE_NAMES.users, { idempotent: ['get', 'getMany'] }),
-    receipts: deps.registry.consume<ReceiptService>(SERVICE_NAMES.receipts, { idempotent: ['markRead', 'counts', 'unread'] }),
+    receipts: deps.registry.consume<ReceiptService>(SERVICE_NAMES.receipts, { idempotent: ['delivered', 'markRead', 'counts', 'unread'] }),
     search: deps.registry.consume<SearchService>(SERVICE_NAMES.search, { idempotent: ['search'] }),
     friends: deps.registry.consume<FriendService>(SERVICE_NAMES.friends, { idempotent: ['list', 'requests'] }),
     media,
   };
   const table = new ConnectionTable();
+  const reports = new DeliveryReports(services.receipts, log);
   const host: ConnectionHost = {
     node: deps.node,
     services,
     log,
     maxInFlight: MAX_IN_FLIGHT,
+    pullLimits: { entries: config['push.pull.cache.entries'], maxCount: config['message.pull.max.count'], maxBytes: config['message.pull.max.bytes'] },
+    reports,
     attach(conn) {
       table.attach(conn)?.close('the same client id connected again');
     },
@@ -120,6 +124,7 @@ export async function startPushConnector(deps: PushConnectorDeps): Promise<PushC
       for (const conn of [...table.connections()]) conn.close('server shutting down');
       await subscription.close();
       await waitUntil(() => table.size === 0, 3000);
+      await reports.flush();
     },
   };
 }

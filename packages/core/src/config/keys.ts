@@ -35,6 +35,7 @@ export const CONFIG_KEYS = {
   'push.max.frame.bytes': { schema: positiveInt, default: '1048576', description: 'largest TCP frame body or WebSocket message accepted; larger closes the connection' },
   'push.ws.idle.timeout.ms': { schema: positiveInt, default: '60000', description: 'WebSocket connection closed after this long without any frame' },
   'push.tcp.idle.timeout.ms': { schema: positiveInt, default: '120000', description: 'TCP idle timeout until the client sends PING with its interval (then interval + 60 s)' },
+  'push.pull.cache.entries': { schema: z.coerce.number().int().min(0).max(4096), default: '32', description: 'per connection, how many announced messages a connector keeps (MN carries the message) to answer the pull that follows itself instead of asking push-group; 0 = every pull goes to push-group' },
   'push.ssl.cert': { schema: text, default: '', description: 'PEM certificate chain; with push.ssl.key turns the WebSocket port into wss (replaces the JKS push.ssl.keystore)' },
   'push.ssl.key': { schema: text, default: '', description: 'PEM private key for push.ssl.cert', secret: true },
   'server.ssl.cert': { schema: text, default: '', description: 'PEM certificate chain; with server.ssl.key serves the login and API HTTP ports over https' },

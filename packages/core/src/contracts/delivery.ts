@@ -7,8 +7,11 @@ export interface SessionRef {
 }
 
 export type DeliveryEvent =
-  /** new messages up to seq `h` in user u's inbox */
-  | { t: 'mn'; to: (SessionRef & { h: string })[] }
+  /**
+   * new messages up to seq `h` in user u's inbox. With `m`, each `h` is the seq of message m in that
+   * user's inbox (the notify of one new entry): a connector may answer the pull that follows from it.
+   */
+  | { t: 'mn'; to: (SessionRef & { h: string })[]; m?: MessageDto }
   | { t: 'rmn'; to: SessionRef[]; mid: string; from: string }
   /** receipt for the sender: reader r has received (k 0) or read (k 1) up to message mid */
   | { t: 'mrp'; to: SessionRef[]; k: number; r: string; mid: string }

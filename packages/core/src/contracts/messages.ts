@@ -64,6 +64,11 @@ export interface SendRequest {
 export interface SendResult {
   messageId: string;
   timestamp: number;
+  /**
+   * Sends from a device: the seq of the message in the sender's own inbox, which that device's pulls skip
+   * (its connector learns the seq was taken without asking push-group). Absent for API sends.
+   */
+  seq?: string;
 }
 
 export interface PullRequest {
@@ -71,6 +76,12 @@ export interface PullRequest {
   clientId: string;
   /** inbox sequence already held; messages with seq > after are returned */
   after: string;
+}
+
+/** A message's share of a pull result's byte limit (message.pull.max.bytes), estimated from its content. */
+export function pullBytes(message: MessageDto): number {
+  const c = message.content;
+  return (c.data?.length ?? 0) + (c.content?.length ?? 0) + (c.searchableContent?.length ?? 0) + 200;
 }
 
 export interface PullResult {

@@ -11,6 +11,15 @@ export interface ReceiptCount {
   read: number;
 }
 
+/** What a receipt needs of a message a device was handed. */
+export type DeliveredMessage = Pick<MessageDto, 'messageId' | 'fromUser' | 'conversation'>;
+
+/** Messages a connector handed to one user's device from the content its notifies carried. */
+export interface DeliveredReport {
+  uid: string;
+  messages: DeliveredMessage[];
+}
+
 export interface ConversationUnread {
   conversation: ConversationDto;
   unread: number;
@@ -18,11 +27,14 @@ export interface ConversationUnread {
 }
 
 /**
- * Delivery and read receipts. A pull marks what it returned as delivered; clients report reading (MRN).
+ * Delivery and read receipts. A pull marks what it returned as delivered (push-group's own pulls at once,
+ * a connector's through delivered()); clients report reading (MRN).
  * Private conversations push a receipt to the sender's devices; groups are queried in aggregate (counts),
  * so a large group never produces per-reader payloads.
  */
 export interface ReceiptService {
+  /** pulls a connector answered itself: what they returned becomes delivered, as for a pull push-group answered */
+  delivered(reports: DeliveredReport[]): Promise<void>;
   markRead(req: { uid: string; clientId: string; conversation: ConversationDto; messageId: string }): Promise<void>;
   /** at most 100 ids; only messages of conversations the user belongs to */
   counts(req: { uid: string; conversation: ConversationDto; messageIds: string[] }): Promise<ReceiptCount[]>;

@@ -3,15 +3,17 @@ import { providerMethodNames, type ConsumeOptions, type ProvideOptions, type Ser
 import type { ServiceMetrics } from './service-metrics.ts';
 
 type Method = (...args: unknown[]) => unknown;
-type Observe = (service: string, method: string, outcome: string, seconds: number, result: unknown) => void;
+type Observe = (service: string, method: string, outcome: string, seconds: number, result: unknown, args: unknown[]) => void;
 
 /**
  * Wraps a ServiceRegistry so every remote call is timed: calls this process makes (consume) and calls it
  * serves (provide). Message counters are derived from the MessageService calls.
  */
 export function instrumentRegistry<R extends ServiceRegistry>(registry: R, metrics: ServiceMetrics): R {
-  const served: Observe = (service, method, outcome, seconds, result) => {
+  const served: Observe = (service, method, outcome, seconds, result, args) => {
     metrics.rpcServer.observe({ service, method, outcome }, seconds);
+    // a connector that answered pulls itself reports what it handed out
+    if (service === SERVICE_NAMES.receipts && method === 'delivered' && outcome === 'ok') metrics.messagesOut.inc(reportedMessages(args[0]));
     if (service !== SERVICE_NAMES.messages) return;
     if (method === 'send') metrics.messagesIn.inc({ outcome });
     if (method === 'pull') {
@@ -43,7 +45,7 @@ function timedProvider(service: string, impl: object, observe: Observe): object 
   const wrapped: Record<string, Method> = {};
   for (const name of providerMethodNames(impl)) {
     const fn = (impl as Record<string, Method>)[name]!;
-    wrapped[name] = (...args) => timed(() => fn.apply(impl, args), (outcome, seconds, result) => observe(service, name, outcome, seconds, result));
+    wrapped[name] = (...args) => timed(() => fn.apply(impl, args), (outcome, seconds, result) => observe(service, name, outcome, seconds, result, args));
   }
   return wrapped;
 }
@@ -56,7 +58,7 @@ function timedConsumer<T extends object>(service: string, proxy: T, observe: Obs
       if (typeof prop !== 'string' || typeof value !== 'function') return value;
       let method = cache.get(prop);
       if (!method) {
-        method = (...args) => timed(() => (value as Method).apply(target, args), (outcome, seconds, result) => observe(service, prop, outcome, seconds, result));
+        method = (...args) => timed(() => (value as Method).apply(target, args), (outcome, seconds, result) => observe(service, prop, outcome, seconds, result, args));
         cache.set(prop, method);
       }
       return method;
@@ -75,4 +77,11 @@ async function timed(call: () => unknown, done: (outcome: string, seconds: numbe
     done(asFscError(err).code, seconds(), undefined);
     throw err;
   }
+}
+
+function reportedMessages(reports: unknown): number {
+  if (!Array.isArray(reports)) return 0;
+  let count = 0;
+  for (const report of reports as { messages?: unknown }[]) if (Array.isArray(report?.messages)) count += report.messages.length;
+  return count;
 }

@@ -1,18 +1,24 @@
 import { FscError } from '@fscpush/core';
 import type { JsonValue } from '@fscpush/protocol';
 import type { ConnectorServices } from '../services.ts';
+import type { DeliveryReports } from '../delivery-reports.ts';
+import type { NotifiedInbox } from '../notified-inbox.ts';
 
 export interface RequestContext {
   uid: string;
   clientId: string;
   services: ConnectorServices;
   conn: PullState;
+  /** receipts of pulls this connector answers itself */
+  reports: DeliveryReports;
 }
 
 /** What one connection remembers between pulls. */
 export interface PullState {
   /** highest inbox seq this connection has been sent; undefined until its first pull */
   deliveredUpTo: bigint | undefined;
+  /** announced entries not yet pulled, for pulls answered here */
+  inbox: NotifiedInbox;
 }
 
 /**

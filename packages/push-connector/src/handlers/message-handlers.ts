@@ -17,9 +17,11 @@ export const sendMessage = defineHandler({
   ordered: true,
   fromTcp: (body) => Proto.Message.decode(body),
   fromWs: (content) => webSendToMessage(content),
-  handle: (ctx, msg) => {
+  handle: async (ctx, msg) => {
     const req = { uid: ctx.uid, clientId: ctx.clientId, conversation: msg.conversation, content: contentFromProto(msg.content) };
-    return ctx.services.messages.send(msg.to.length > 0 ? { ...req, to: msg.to } : req);
+    const result = await ctx.services.messages.send(msg.to.length > 0 ? { ...req, to: msg.to } : req);
+    if (result.seq !== undefined) ctx.conn.inbox.sent(BigInt(result.seq));
+    return result;
   },
   toTcp: (res) => encodeSendMessageAck(res.messageId, res.timestamp),
   toWs: (res) => sendAckToWebJson(res.messageId, res.timestamp),
@@ -39,9 +41,18 @@ export const pullMessages = defineHandler<PullInput, PullResult>({
     return { cursor: BigInt(pull.cursor), afterNotify: pull.pullType === 1, transport: 'ws' };
   },
   handle: async (ctx, input) => {
-    const result = await ctx.services.messages.pull({ uid: ctx.uid, clientId: ctx.clientId, after: afterFor(ctx, input).toString() });
+    const after = afterFor(ctx, input);
+    const local = ctx.conn.inbox.take(after);
+    let result: PullResult;
+    if (local) {
+      ctx.reports.add(ctx.uid, local.messages);
+      result = { messages: local.messages, current: local.current.toString(), head: local.head.toString() };
+    } else {
+      result = await ctx.services.messages.pull({ uid: ctx.uid, clientId: ctx.clientId, after: after.toString() });
+    }
     const current = BigInt(result.current);
     if (ctx.conn.deliveredUpTo === undefined || current > ctx.conn.deliveredUpTo) ctx.conn.deliveredUpTo = current;
+    ctx.conn.inbox.delivered(current);
     return result;
   },
   toTcp: (res) => Proto.PullMessageResult.encode({ message: res.messages.map(messageToProto), current: res.current, head: res.head }),

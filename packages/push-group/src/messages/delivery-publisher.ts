@@ -19,14 +19,17 @@ export class DeliveryPublisher {
     this.log = log;
   }
 
-  /** MN to every session of every receiver except the sending device. */
-  async notifyNew(seqs: Map<string, string>, except: SessionRef): Promise<void> {
+  /**
+   * MN to every session of every receiver except the sending device. `message`: each seq in `seqs` is
+   * this message's seq in that user's inbox, and the notify carries it (see DeliveryEvent 'mn').
+   */
+  async notifyNew(seqs: Map<string, string>, except: SessionRef, message?: MessageDto): Promise<void> {
     const byNode = new Map<string, (SessionRef & { h: string })[]>();
     for (const [uid, sessions] of await this.sessions.ofMany(seqs.keys())) {
       const head = seqs.get(uid)!;
       forEachSession(uid, sessions, except, (node, ref) => push(byNode, node, { ...ref, h: head }));
     }
-    await this.publish(byNode, (to) => ({ t: 'mn', to }));
+    await this.publish(byNode, (to) => (message ? { t: 'mn', to, m: message } : { t: 'mn', to }));
   }
 
   async notifyRecall(receivers: Iterable<string>, mid: string, from: string, except: SessionRef): Promise<void> {

@@ -5,6 +5,7 @@ import {
   GroupMemberType,
   PersistFlag,
   UserStatus,
+  pullBytes,
   type HistoryRequest,
   type Logger,
   type MessageContentDto,
@@ -111,18 +112,22 @@ export class MessageServiceImpl implements MessageService {
       createdAt: timestamp,
     };
     const cached = { fromClient: req.clientId, message };
+    let seqs: Map<string, string>;
     if (lazyGroup) {
-      const { seqs, behind } = await this.d.writer.post(stored, { gid: conversation.target, members: lazyGroup, targets: message.to ? receivers : undefined }, cached);
-      this.notify(seqs, except);
-      if (behind.length > 0) void this.catchUpAndNotify(behind, except);
+      const written = await this.d.writer.post(stored, { gid: conversation.target, members: lazyGroup, targets: message.to ? receivers : undefined }, cached);
+      seqs = written.seqs;
+      this.notify(seqs, except, message);
+      if (written.behind.length > 0) void this.catchUpAndNotify(written.behind, except);
     } else {
-      this.notify(await this.d.writer.write(stored, [...receivers], cached), except);
+      seqs = await this.d.writer.write(stored, [...receivers], cached);
+      this.notify(seqs, except, message);
     }
-    return { messageId: mid, timestamp };
+    const ownSeq = req.clientId !== '' ? seqs.get(req.uid) : undefined;
+    return ownSeq === undefined ? { messageId: mid, timestamp } : { messageId: mid, timestamp, seq: ownSeq };
   }
 
-  private notify(seqs: Map<string, string>, except: { u: string; c: string }): void {
-    this.d.publisher.notifyNew(seqs, except).catch((err: unknown) => this.d.log.warn({ err }, 'notify failed'));
+  private notify(seqs: Map<string, string>, except: { u: string; c: string }, message?: MessageDto): void {
+    this.d.publisher.notifyNew(seqs, except, message).catch((err: unknown) => this.d.log.warn({ err }, 'notify failed'));
   }
 
   /** Online members far behind a lazy group: their inboxes catch up now, then their devices hear of it. */
@@ -160,8 +165,7 @@ export class MessageServiceImpl implements MessageService {
     for (const entry of entries) {
       const ownCopy = entry.message.fromUser === req.uid && entry.fromClient !== '' && entry.fromClient === req.clientId;
       if (!ownCopy) {
-        bytes += entry.message.content.data?.length ?? 0;
-        bytes += (entry.message.content.content?.length ?? 0) + (entry.message.content.searchableContent?.length ?? 0) + 200;
+        bytes += pullBytes(entry.message);
         if (bytes > this.d.limits.pullMaxBytes && messages.length > 0) break;
         messages.push(entry.message);
       }

@@ -4,7 +4,8 @@ import {
   ReceiptKind,
   type ConversationDto,
   type ConversationUnread,
-  type MessageDto,
+  type DeliveredMessage,
+  type DeliveredReport,
   type ReceiptCount,
   type ReceiptService,
 } from '@fscpush/core';
@@ -13,7 +14,7 @@ import type { MessagesRepo } from '../repos/messages-repo.ts';
 import type { PositionsRepo, PositionTableName } from '../repos/positions-repo.ts';
 import { conversationKey } from '../repos/rows.ts';
 import type { DeliveryPublisher } from '../messages/delivery-publisher.ts';
-import { parseSeq, validateConversation } from '../messages/validation.ts';
+import { isValidId, parseSeq, validateConversation } from '../messages/validation.ts';
 
 const MAX_IDS = 100;
 /** Unread counts look at this many of the newest inbox entries: bounded work however old the inbox. */
@@ -34,8 +35,14 @@ export class ReceiptServiceImpl implements ReceiptService {
   }
 
   /** Called with what a pull returned: each conversation's newest message becomes delivered. */
-  async markDelivered(uid: string, messages: MessageDto[]): Promise<void> {
+  async markDelivered(uid: string, messages: DeliveredMessage[]): Promise<void> {
     await this.advance('delivered_positions', ReceiptKind.DELIVERED, uid, messages.filter((m) => m.fromUser !== uid));
+  }
+
+  async delivered(reports: DeliveredReport[]): Promise<void> {
+    if (!Array.isArray(reports)) throw new FscError('INVALID_DATA', 'reports must be an array');
+    const checked = reports.map(deliveredReport);
+    await Promise.all(checked.map((report) => this.markDelivered(report.uid, report.messages)));
   }
 
   async markRead(req: { uid: string; clientId: string; conversation: ConversationDto; messageId: string }): Promise<void> {
@@ -90,8 +97,8 @@ export class ReceiptServiceImpl implements ReceiptService {
     });
   }
 
-  private async advance(table: PositionTableName, kind: number, uid: string, messages: (MessageDto & { convKey?: string })[]): Promise<void> {
-    const newest = new Map<string, { mid: bigint; message: MessageDto }>();
+  private async advance(table: PositionTableName, kind: number, uid: string, messages: (DeliveredMessage & { convKey?: string })[]): Promise<void> {
+    const newest = new Map<string, { mid: bigint; message: DeliveredMessage }>();
     for (const m of messages) {
       const convKey = m.convKey ?? conversationKey(m.conversation.type, m.fromUser, m.conversation.target);
       const mid = BigInt(m.messageId);
@@ -113,4 +120,15 @@ export class ReceiptServiceImpl implements ReceiptService {
       throw new FscError('NOT_IN_GROUP');
     }
   }
+}
+
+/** A report is checked like any input that crosses the network: ids well-formed, conversations valid. */
+function deliveredReport(report: DeliveredReport): DeliveredReport {
+  if (!report || !isValidId(report.uid) || !Array.isArray(report.messages)) throw new FscError('INVALID_DATA', 'malformed delivery report');
+  const messages = report.messages.map((m) => {
+    if (!m || !isValidId(m.fromUser)) throw new FscError('INVALID_DATA', 'malformed delivery report');
+    parseSeq(m.messageId);
+    return { messageId: m.messageId, fromUser: m.fromUser, conversation: validateConversation(m.conversation) };
+  });
+  return { uid: report.uid, messages };
 }
