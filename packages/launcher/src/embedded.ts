@@ -48,7 +48,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const shutdown = new ShutdownSequence();
   try {
     const management = await ops.listen(log, shutdown);
-    const store = ops.store(await openSqliteStore(join(dataDir, 'fscpush.sqlite')));
+    const store = ops.store(await openSqliteStore(join(dataDir, 'fscpush.sqlite'), { cacheMb: config['embedded.sqlite.cache.mb'] }));
     shutdown.add('store', () => store.close());
     const media = await startEmbeddedMedia(config, dataDir, httpTls, log.child({ svc: 'media' }));
     shutdown.add('media', () => media.close());

@@ -29,6 +29,7 @@ export const CONFIG_KEYS = {
   'node.id': { schema: z.union([z.literal(''), z.coerce.number().int().min(0).max(1023)]), default: '', description: 'node id 0-1023 for message ids; empty = allocated automatically' },
   'log.level': { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', description: 'log level' },
   'server.address': { schema: text.min(1), default: '127.0.0.1', description: 'address every listener binds to; use 0.0.0.0 to accept remote clients' },
+  'embedded.sqlite.cache.mb': { schema: z.coerce.number().int().min(2).max(65536), default: '64', description: "embedded mode: SQLite page cache in MB (the writer's connection). A message to a large group touches one inbox page per online member; a cache that holds them saves reads on every such message" },
   'push.tcp.port': { schema: port, default: '6789', description: 'binary TCP long-connection port (Android SDK)' },
   'push.ws.port': { schema: port, default: '9326', description: 'WebSocket port (web client)' },
   'push.ws.paths': { schema: text.min(1), default: '/,/ws', description: 'comma-separated WebSocket paths accepted' },

@@ -33,6 +33,7 @@ export class SqliteCheckpointer {
   private readonly worker: Worker;
   private readonly writer: DatabaseSync;
   private stopped = false;
+  private readonly exited: Promise<void>;
 
   constructor(writer: DatabaseSync, file: string) {
     this.writer = writer;
@@ -40,16 +41,16 @@ export class SqliteCheckpointer {
     this.worker = new Worker(CHECKPOINT_THREAD, { eval: true, workerData: { file, intervalMs: INTERVAL_MS } });
     this.worker.unref();
     this.worker.on('error', () => this.fallBack());
-    this.worker.on('exit', () => this.fallBack());
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    void this.exited.then(() => this.fallBack());
   }
 
   /** Final checkpoint on the thread, then it stops; the writer checkpoints itself from here on. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    const exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.postMessage('stop');
-    await exited;
+    await this.exited;
   }
 
   private fallBack(): void {

@@ -51,12 +51,19 @@ class NodeSqliteDatabase implements SqliteDatabase {
   }
 }
 
+export interface SqliteStoreOptions {
+  /** page cache of the connection, MB (SQLite's default is 2) */
+  cacheMb?: number;
+}
+
 /** Opens (creating if needed) the embedded SQLite database at `file` and migrates it. */
-export async function openSqliteStore(file: string): Promise<Store> {
+export async function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Promise<Store> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new DatabaseSync(file);
   // WAL + NORMAL: a committed transaction survives a process crash or kill -9 (not power loss).
   raw.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF;');
+  // negative = KiB: a large group's message touches one inbox page per online member
+  if (options.cacheMb !== undefined) raw.exec(`PRAGMA cache_size = -${Math.trunc(options.cacheMb) * 1024}`);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: new NodeSqliteDatabase(raw) }) });
   const { error } = await new Migrator({ db, provider: migrationsFor('sqlite') }).migrateToLatest();
   if (error) {

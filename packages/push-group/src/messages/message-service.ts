@@ -83,7 +83,8 @@ export class MessageServiceImpl implements MessageService {
     const sender = await this.d.users.byUid(req.uid);
     if (!sender) throw new FscError('NOT_EXIST', 'sender does not exist');
     if ((sender.status === UserStatus.MUTED && !notice) || sender.status === UserStatus.BLOCKED) throw new FscError('FORBIDDEN_SEND');
-    const { receivers, lazyGroup } = await this.receiversOf(req.uid, conversation, req.to, notice);
+    const transparent = isTransparent(content);
+    const { receivers, lazyGroup } = await this.receiversOf(req.uid, conversation, req.to, notice, transparent);
 
     const mid = this.d.ids.nextString();
     const timestamp = Date.now();
@@ -91,7 +92,7 @@ export class MessageServiceImpl implements MessageService {
     const message: MessageDto = { conversation, fromUser: req.uid, content, messageId: mid, serverTimestamp: timestamp };
     if (req.to && req.to.length > 0) message.to = req.to;
 
-    if (isTransparent(content)) {
+    if (transparent) {
       receivers.delete(req.uid);
       await this.d.publisher.pushTransparent(receivers, message, except);
       return { messageId: mid, timestamp };
@@ -212,12 +213,16 @@ export class MessageServiceImpl implements MessageService {
     await this.d.publisher.notifyRecall(receivers, req.messageId, message.fromUser, { u: req.uid, c: req.clientId });
   }
 
-  /** `lazyGroup`: the active members of a lazy group, whose inboxes the writer fills for those online. */
+  /**
+   * `lazyGroup`: the active members of a lazy group, whose inboxes the writer fills for those online; its
+   * `receivers` are listed only when the message is transparent or targeted (the writer needs no list).
+   */
   private async receiversOf(
     uid: string,
     conversation: { type: number; target: string },
     to: string[] | undefined,
-    notice = false,
+    notice: boolean,
+    transparent: boolean,
   ): Promise<{ receivers: Set<string>; lazyGroup?: ReadonlyMap<string, number> }> {
     if (conversation.type === ConversationType.PRIVATE) {
       if (conversation.target !== uid) {
@@ -235,6 +240,7 @@ export class MessageServiceImpl implements MessageService {
     if (group.mute && role === GroupMemberType.MEMBER && !notice) throw new FscError('FORBIDDEN_SEND', 'the group is muted');
     const lazyGroup = group.lazy ? members : undefined;
     if (to && to.length > 0) return { receivers: new Set([uid, ...to.filter((m) => members.has(m))]), lazyGroup };
+    if (lazyGroup && !transparent) return { receivers: new Set(), lazyGroup };
     return { receivers: new Set(members.keys()), lazyGroup };
   }
 }
