@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { LOOPBACK_FREE_PORTS_ENV } from '@fscpush/testkit';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const KILL_PRELOAD = join(import.meta.dirname, 'fixtures/kill-connector-thread.mjs');
@@ -17,13 +18,7 @@ test('when the connector thread dies, the all-in-one server shuts down and exits
       ...process.env,
       NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import ${KILL_PRELOAD}`.trim(),
       FSCPUSH_EMBEDDED_CONNECTOR_THREAD: 'true',
-      FSCPUSH_SERVER_ADDRESS: '127.0.0.1',
-      FSCPUSH_PUSH_TCP_PORT: '0',
-      FSCPUSH_PUSH_WS_PORT: '0',
-      FSCPUSH_SERVER_HTTP_PORT: '0',
-      FSCPUSH_PUSH_API_PORT: '0',
-      FSCPUSH_MEDIA_HTTP_PORT: '0',
-      FSCPUSH_MANAGEMENT_PORT: '0',
+      ...LOOPBACK_FREE_PORTS_ENV,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { deriveConnectPassword } from '@fscpush/protocol';
-import { TcpImClient, WsImClient, type ChatClient } from '@fscpush/testkit';
+import { LOOPBACK_FREE_PORTS_ENV, TcpImClient, WsImClient, type ChatClient } from '@fscpush/testkit';
 import { pullAll } from './harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -24,13 +24,7 @@ async function startChild(dataDir: string): Promise<Child> {
     cwd: ROOT,
     env: {
       ...process.env,
-      FSCPUSH_SERVER_ADDRESS: '127.0.0.1',
-      FSCPUSH_PUSH_TCP_PORT: '0',
-      FSCPUSH_PUSH_WS_PORT: '0',
-      FSCPUSH_SERVER_HTTP_PORT: '0',
-      FSCPUSH_PUSH_API_PORT: '0',
-      FSCPUSH_MEDIA_HTTP_PORT: '0',
-      FSCPUSH_MANAGEMENT_PORT: '0',
+      ...LOOPBACK_FREE_PORTS_ENV,
       FSCPUSH_SMS_SUPERCODE: SUPER,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

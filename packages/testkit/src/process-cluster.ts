@@ -10,6 +10,17 @@ import { TcpImClient } from './tcp-im-client.ts';
 import { WsImClient } from './ws-im-client.ts';
 import type { ChatClient } from './im-client.ts';
 
+/** Environment for a server process on 127.0.0.1 whose every listener takes a free port (it logs which). */
+export const LOOPBACK_FREE_PORTS_ENV: Readonly<Record<string, string>> = {
+  FSCPUSH_SERVER_ADDRESS: '127.0.0.1',
+  FSCPUSH_PUSH_TCP_PORT: '0',
+  FSCPUSH_PUSH_WS_PORT: '0',
+  FSCPUSH_SERVER_HTTP_PORT: '0',
+  FSCPUSH_PUSH_API_PORT: '0',
+  FSCPUSH_MEDIA_HTTP_PORT: '0',
+  FSCPUSH_MANAGEMENT_PORT: '0',
+};
+
 const ROOT = resolve(import.meta.dirname, '../../..');
 export const CLUSTER_SUPER_CODE = '735153';
 
@@ -78,14 +89,8 @@ export class ProcessCluster {
       FSCPUSH_MINIO_ACCESS_KEY: required('FSCPUSH_S3_ACCESS_KEY'),
       FSCPUSH_MINIO_SECRET_KEY: required('FSCPUSH_S3_SECRET_KEY'),
       FSCPUSH_MEDIA_BUCKET_PREFIX: `${this.id}-`,
-      FSCPUSH_SERVER_ADDRESS: '127.0.0.1',
+      ...LOOPBACK_FREE_PORTS_ENV,
       FSCPUSH_DUBBO_PROTOCOL_PORT: '0',
-      FSCPUSH_PUSH_TCP_PORT: '0',
-      FSCPUSH_PUSH_WS_PORT: '0',
-      FSCPUSH_SERVER_HTTP_PORT: '0',
-      FSCPUSH_PUSH_API_PORT: '0',
-      FSCPUSH_MEDIA_HTTP_PORT: '0',
-      FSCPUSH_MANAGEMENT_PORT: '0',
       FSCPUSH_SMS_SUPERCODE: CLUSTER_SUPER_CODE,
       FSCPUSH_IM_ADMIN_SECRET: `admin-${this.id}`,
       ...extra,
