@@ -89,8 +89,11 @@ for (const thread of ['true', 'false'] as const) describe(`1:1 and group chat ac
 
     const memberMessage = await phone.sendText({ type: GROUP, target: gid }, 'regrettable');
     await carolConn.waitForNotify();
+    const ownerNotify = await bob.waitForNotify();
     const ownerRecall = await (bob as import('@fscpush/testkit').WsImClient).requestJson('MR', { messageUid: memberMessage.messageId });
     assert.equal(ownerRecall.ok, true, 'the group owner may recall a member\'s message');
+    const ownerPull = await bob.pull(BigInt(ownerNotify.head) - 1n, 0);
+    assert.deepEqual(ownerPull.messages.map((m) => [m.messageId, m.content.type]), [[memberMessage.messageId, 80]], 'the recalling device (no RMN for it) pulls the recall too');
     assert.equal((await carolConn.waitForRecall()).messageId, memberMessage.messageId);
     const carolRecall = await (carolConn as import('@fscpush/testkit').TcpImClient).request('MR', (await import('@fscpush/protocol')).Proto.INT64Buf.encode({ id: sent.messageId! }));
     assert.equal(carolRecall.errorCode, 0, 'a member may recall its own group message');

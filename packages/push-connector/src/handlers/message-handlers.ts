@@ -114,7 +114,11 @@ export const recallMessage = defineHandler<string, void>({
     if (id === '0') throw new FscError('INVALID_DATA', 'messageUid missing');
     return id;
   },
-  handle: (ctx, messageId) => ctx.services.messages.recall({ uid: ctx.uid, clientId: ctx.clientId, messageId }),
+  handle: async (ctx, messageId) => {
+    await ctx.services.messages.recall({ uid: ctx.uid, clientId: ctx.clientId, messageId });
+    // the recalling device gets no RMN (the others' connections forget there)
+    ctx.conn.inbox.forget();
+  },
   toTcp: () => new Uint8Array(0),
   toWs: () => ({ code: 200, message: 'success' }),
 });
