@@ -151,7 +151,8 @@ export class GroupDevice {
       const result = await this.client.pull(this.cursor, 0);
       assert.equal(result.ok, true, 'MP');
       messages.push(...result.messages);
-      const done = result.current === this.cursor || BigInt(result.current) >= BigInt(result.head);
+      // until a pull brings nothing new: that one was answered from the store (see harness pullAll)
+      const done = result.current === this.cursor;
       this.cursor = result.current;
       if (done) return messages;
     }

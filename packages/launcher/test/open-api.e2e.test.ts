@@ -21,7 +21,8 @@ async function received(device: ChatClient, cursor: { at: string }): Promise<Web
   for (let round = 0; round < 100; round++) {
     const page = await device.pull(cursor.at, 0);
     out.push(...page.messages);
-    if (page.current === cursor.at || BigInt(page.current) >= BigInt(page.head)) {
+    // until a pull brings nothing new: that one was answered from the store (see harness pullAll)
+    if (page.current === cursor.at) {
       cursor.at = page.current;
       return out;
     }
@@ -250,16 +251,9 @@ describe('push-api open API', () => {
       [bob.userId, true, undefined],
       ['nobody-at-all', false, 'NOT_EXIST'],
     ]);
-    // as clients do: pull, and pull again on the next notify (a pull answered before the batch message's
-    // notify reached the connector covers what was announced so far)
-    const isBatch = (m: WebMessage) => m.from === 'system' && m.content.searchableContent === 'to everyone';
     for (const side of [a, b]) {
       const got = await received(side.device, side.cursor);
-      for (let round = 0; round < 20 && !got.some(isBatch); round++) {
-        await side.device.waitForNotify(500).catch(() => undefined);
-        got.push(...(await received(side.device, side.cursor)));
-      }
-      assert.ok(got.some(isBatch), `${side.device.transport} got the batch message`);
+      assert.ok(got.some((m) => m.from === 'system' && m.content.searchableContent === 'to everyone'), `${side.device.transport} got the batch message`);
     }
     const fromUser = await api.call('POST', '/v1/messages/batch', { body: { from: bob.userId, targets: [alice.userId], content: text('from bob to many') } });
     assert.equal(fromUser.json.result.sent, 1);

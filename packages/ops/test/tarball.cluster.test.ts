@@ -161,7 +161,8 @@ describe('the dist tarball on two "hosts": start scripts, nginx in front of two 
       const page = await client.pull(cursor, 0);
       assert.equal(page.ok, true);
       texts.push(...page.messages.map((m) => m.content.searchableContent));
-      if (page.current === cursor || BigInt(page.current) >= BigInt(page.head)) return texts;
+      // until a pull brings nothing new: that one was answered from the store, not from announced entries
+      if (page.current === cursor) return texts;
       cursor = page.current;
     }
     throw new Error('pull did not converge');
