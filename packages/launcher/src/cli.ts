@@ -1,14 +1,11 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { FscError, type Logger } from '@fscpush/core';
+import { FscError } from '@fscpush/core';
 import { startEmbedded } from './embedded.ts';
 import { startClusterService, type ServiceName } from './cluster/run-service.ts';
 import { registerOpsCommands } from './ops-commands.ts';
+import { stopOnSignals, type Stoppable } from './stop-on-signals.ts';
 
-interface Running {
-  log: Logger;
-  close(): Promise<string[]>;
-}
 
 const program = new Command()
   .name('fscpush')
@@ -28,8 +25,8 @@ function sources() {
 registerOpsCommands(program, sources);
 
 /** Starts, then stops cleanly on SIGINT/SIGTERM; a broken configuration exits 2 naming the keys. */
-async function run(start: (onFatal: () => void) => Promise<Running>): Promise<void> {
-  let server: Running;
+async function run(start: (onFatal: () => void) => Promise<Stoppable>): Promise<void> {
+  let server: Stoppable;
   try {
     // The server has shut itself down (a part it cannot run without stopped): exit non-zero for the supervisor.
     server = await start(() => process.exit(1));
@@ -40,17 +37,7 @@ async function run(start: (onFatal: () => void) => Promise<Running>): Promise<vo
     }
     throw err;
   }
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    server.log.info({ signal }, 'shutting down');
-    const failed = await server.close();
-    if (failed.length > 0) server.log.warn({ failed }, 'some parts did not stop cleanly');
-    process.exit(failed.length > 0 ? 1 : 0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  stopOnSignals(server);
 }
 
 program
