@@ -76,7 +76,11 @@ for (const thread of ['true', 'false'] as const) describe(`1:1 and group chat ac
     assert.equal(createNotice.length, 1);
     assert.equal(createNotice[0]!.content.type, 104);
     assert.deepEqual(JSON.parse(Buffer.from(createNotice[0]!.content.binaryContent, 'base64').toString()), { g: gid, n: 'weekend', o: bobWeb.userId });
-    await phone.waitForNotify();
+    const phoneNotify = await phone.waitForNotify();
+    assert.deepEqual((await phone.pull(BigInt(phoneNotify.head) - 1n, 0)).messages.map((m) => m.content.type), [104]);
+    const creatorNotify = await bob.waitForNotify();
+    const creatorPull = await bob.pull(creatorNotify.head, 1);
+    assert.deepEqual(creatorPull.messages.map((m) => [m.content.type, m.target]), [[104, gid]], 'the creating device is told of the notice too: the web client keeps no copy of server-made messages');
 
     const sent = await carolConn.sendText({ type: GROUP, target: gid }, 'who is in?');
     assert.equal(sent.ok, true);

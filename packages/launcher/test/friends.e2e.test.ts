@@ -174,7 +174,7 @@ describe('friends over TCP and WebSocket: requests, friendship, aliases, deletio
 
     assert.equal((await e.request('FAR', addFriend(frank.userId, 'hello'))).errorCode, 0);
     await waitFrn(f);
-    assert.equal((await f.request('FHR', { targetUid: erin.userId, status: 7 })).content, '', 'status must be 1 or 2');
+    assert.equal((await f.request('FHR', { targetUid: erin.userId, status: 7 })).content, '', 'status must be 0, 1 or 2');
     assert.equal((await f.request('FHR', { targetUid: erin.userId })).content, '');
     assert.equal((await e.request('FHR', handleRequest(frank.userId, 1))).errorCode, 253, 'the requester cannot accept its own request');
     assert.deepEqual(await wsFriends(f), [], 'no friendship from refused handling');
@@ -212,6 +212,24 @@ describe('friends over TCP and WebSocket: requests, friendship, aliases, deletio
     await waitFrn(h);
     const pending = Proto.GetFriendRequestResult.decode((await h.request('FRP', version(v2))).body).entry;
     assert.deepEqual(pending.map((r) => [r.fromUid, r.reason, r.status, r.toReadStatus]), [[gina.userId, 'please?', 0, false]]);
+  });
+
+  test('the Android app accepts with FHR status 0 (as FShareChat does); the web client with 1', async () => {
+    const kate = await login('kate-web');
+    const liam = await login('liam-phone');
+    const k = await ws(kate);
+    const l = await tcp(liam);
+
+    assert.deepEqual((await k.requestJson('FAR', { reason: '我是kate', targetUserId: liam.userId })).json, SUCCESS);
+    await waitFrn(l);
+    assert.equal((await l.request('FHR', handleRequest(kate.userId, 0))).errorCode, 0, 'status 0 is the app\'s accept');
+    const head = await waitFn(k);
+    assert.equal(await waitFn(l), head);
+    assert.deepEqual((await tcpFriends(l)).map((f) => f.uid), [kate.userId]);
+    assert.deepEqual((await wsFriends(k)).map((f) => f.friendUid), [liam.userId]);
+    const requests = (await k.requestJson('FRP', { version: 0 })).json as { from: string; status: number }[];
+    assert.deepEqual(requests.map((r) => [r.from, r.status]), [[kate.userId, 1]], 'the request is accepted, not rejected');
+    assert.equal((await l.request('FHR', handleRequest(kate.userId, 0))).errorCode, 2, 'a handled request cannot be accepted twice');
   });
 
   test('alias (FALS) and delete (FDL) need a friend; FN tells the devices of each affected user', async () => {

@@ -169,13 +169,14 @@ export class GroupDevice {
    * Returns its decoded payload.
    */
   async expectNotice(type: number): Promise<Notice> {
+    const held = BigInt(this.cursor);
     const notices = await this.notices();
     const matching = notices.filter((n) => n.type === type);
     assert.equal(matching.length, 1, `${this.transport} device of ${this.uid} expected one ${type} notice, got ${JSON.stringify(notices)}`);
-    const seq = BigInt(this.cursor);
+    // an MN names the first seq the device was not given (the clients pull from there on)
     for (;;) {
       const notify = await this.client.waitForNotify(3000);
-      if (BigInt(notify.head) >= seq) break;
+      if (BigInt(notify.head) > held) break;
     }
     return matching[0]!;
   }

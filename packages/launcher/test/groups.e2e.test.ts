@@ -74,7 +74,7 @@ describe('group management over TCP and WebSocket', () => {
           assert.deepEqual(notice.data, { g: gid, o: owner.uid, ms: [newcomer.uid] });
           assert.equal(notice.from, owner.uid);
         }
-        assert.deepEqual(await owner.notices(), [], 'the operating device holds its own copy');
+        assert.deepEqual((await owner.expectNotice(105)).data, { g: gid, o: owner.uid, ms: [newcomer.uid] }, 'the operating device is told too: clients keep no copy of server-made messages');
 
         const listed = await newcomer.members(gid);
         assert.deepEqual(listed.map((m) => [m.memberId, m.type]).sort(), [[owner.uid, OWNER], [member.uid, MEMBER], [newcomer.uid, MEMBER]].sort());
@@ -84,6 +84,7 @@ describe('group management over TCP and WebSocket', () => {
 
         assert.equal((await member.add(gid, [invitee.uid])).ok, true, 'a plain member of a normal group may add');
         assert.deepEqual((await invitee.expectNotice(105)).data, { g: gid, o: member.uid, ms: [invitee.uid] });
+        assert.deepEqual((await member.expectNotice(105)).data, { g: gid, o: member.uid, ms: [invitee.uid] }, 'the operating device too');
         assert.equal((await newcomer.sendText(gid, 'hello all')).ok, true, 'a newcomer may talk');
         assert.deepEqual((await invitee.news()).map((m) => m.content.searchableContent), ['hello all']);
 
@@ -197,7 +198,7 @@ describe('group management over TCP and WebSocket', () => {
           assert.deepEqual(notice.data, { g: gid, o: quitter.uid });
           assert.equal(notice.from, quitter.uid);
         }
-        assert.deepEqual(await quitter.notices(), [], 'the quitting device holds its own copy');
+        assert.deepEqual((await quitter.expectNotice(107)).data, { g: gid, o: quitter.uid }, 'the quitting device is told too');
         assert.deepEqual(await quitter.members(gid), []);
         assert.deepEqual((await owner.members(gid)).map((m) => m.memberId).sort(), [owner.uid, stays.uid].sort());
 

@@ -5,6 +5,7 @@ import { PUBLISH_HANDLERS, type PublishHandler, type PullState, type RequestCont
 import type { ConnectorServices } from './services.ts';
 import type { DeliveryReports } from './delivery-reports.ts';
 import { NotifiedInbox, type LocalPullLimits } from './notified-inbox.ts';
+import { DeviceFrontier } from './device-frontier.ts';
 
 export type ConnectionState = 'awaiting-connect' | 'connecting' | 'open' | 'closed';
 
@@ -40,17 +41,18 @@ export abstract class Connection {
   idleTimeoutMs: number;
   private readonly pull: PullState;
   private orderedChain: Promise<void> = Promise.resolve();
+  private pullChain: Promise<void> = Promise.resolve();
   private inFlight = 0;
-  /** pulls being answered; MN waits for them (see notify) */
+  /** pulls received and not yet answered; MN waits for them (see notify) */
   private pullsInFlight = 0;
-  /** the highest head announced while a pull was in flight */
-  private heldNotify: bigint | undefined;
+  /** the highest inbox seq announced, or reported by a pull's answer, while pulls were pending */
+  private owedNotify: bigint | undefined;
 
   constructor(host: ConnectionHost, transport: Transport, idleTimeoutMs: number) {
     this.host = host;
     this.transport = transport;
     this.idleTimeoutMs = idleTimeoutMs;
-    this.pull = { deliveredUpTo: undefined, inbox: new NotifiedInbox(host.pullLimits) };
+    this.pull = { frontier: new DeviceFrontier(), inbox: new NotifiedInbox(host.pullLimits) };
   }
 
   protected abstract writeConnectAck(result: ConnectResult): void;
@@ -68,20 +70,28 @@ export abstract class Connection {
   protected abstract terminate(reason: string): void;
 
   /**
-   * MN: the user's inbox head moved. While a pull of this connection is in flight the notify is held:
-   * the pull may return the message already, and the client would otherwise pull again for nothing.
-   * When the last pull is answered, one MN goes out if the highest held head lies beyond what the pull
-   * covered (or the pull failed). Coalescing only drops notifies a pull made redundant: none is lost.
+   * MN: the user's inbox reached `head`. The notify names the lowest seq the device has not been given
+   * (DeviceFrontier), or nothing if it holds `head` already. While a pull of this connection is pending
+   * the notify is held: the pull may return the message already. When the last pending pull is answered,
+   * one MN goes out if the held heads, or the head a pull reported, lie beyond what the device now holds —
+   * a pull that stopped short of the head is so followed by an MN naming the seq after its current.
+   * Coalescing only drops notifies a pull made redundant: none is lost.
    * `message`: the entry at `head`, carried by the notify; the pull that follows may be answered from it.
    */
   notify(head: string, message?: MessageDto): void {
-    this.pull.inbox.announced(BigInt(head), message);
-    if (this.pullsInFlight === 0) {
-      this.writeNotify(head);
-      return;
-    }
     const seq = BigInt(head);
-    if (this.heldNotify === undefined || seq > this.heldNotify) this.heldNotify = seq;
+    this.pull.inbox.announced(seq, message);
+    if (this.pullsInFlight > 0) this.owe(seq);
+    else this.writeOwedNotify(seq);
+  }
+
+  private owe(seq: bigint): void {
+    if (this.owedNotify === undefined || seq > this.owedNotify) this.owedNotify = seq;
+  }
+
+  private writeOwedNotify(seq: bigint): void {
+    const named = this.pull.frontier.notifyFor(seq);
+    if (named !== undefined) this.writeNotify(named.toString());
   }
 
   /** A message was recalled: content this connection kept for pulls may be stale. */
@@ -131,6 +141,7 @@ export abstract class Connection {
     }
     this.uid = result.uid;
     this.clientId = clientId;
+    this.pull.frontier.connected(BigInt(result.msgHead));
     this.state = 'open';
     this.host.attach(this);
     this.writeConnectAck(result);
@@ -160,8 +171,8 @@ export abstract class Connection {
       return;
     }
     this.inFlight += 1;
-    const holdsNotifies = handler.coveredSeq !== undefined;
-    if (holdsNotifies) this.pullsInFlight += 1;
+    const isPull = handler.reportedHead !== undefined;
+    if (isPull) this.pullsInFlight += 1;
     const run = async () => {
       let outcome: PublishOutcome;
       try {
@@ -172,26 +183,24 @@ export abstract class Connection {
         outcome = { ok: false, code: error.protocolCode };
       } finally {
         this.inFlight -= 1;
-        if (holdsNotifies) this.pullsInFlight -= 1;
       }
+      if (isPull) this.pullsInFlight -= 1;
       if (this.state !== 'open') return;
       this.writePubAck(subSignal, messageId, outcome, ctx);
-      const followUp = outcome.ok ? handler.followUpNotify?.(outcome.result, this.transport) : undefined;
-      if (followUp !== undefined) this.writeNotify(followUp);
-      if (holdsNotifies) this.releaseHeldNotify(outcome, followUp !== undefined);
+      if (isPull) this.afterPull(outcome);
     };
     if (handler.ordered) this.orderedChain = this.orderedChain.then(run);
+    else if (isPull) this.pullChain = this.pullChain.then(run);
     else void run();
   }
 
-  /** After a pull: the held MN is redundant if the pull covered its head or a follow-up MN already went out. */
-  private releaseHeldNotify(outcome: PublishOutcome, followedUp: boolean): void {
-    if (this.pullsInFlight > 0 || this.heldNotify === undefined) return;
-    const held = this.heldNotify;
-    this.heldNotify = undefined;
-    if (followedUp) return;
-    const covered = outcome.ok ? BigInt(outcome.handler.coveredSeq!(outcome.result)) : -1n;
-    if (held > covered) this.writeNotify(held.toString());
+  /** After a pull's answer: once no pull is pending, MN for what the device is still owed. */
+  private afterPull(outcome: PublishOutcome): void {
+    if (outcome.ok) this.owe(BigInt(outcome.handler.reportedHead!(outcome.result)));
+    if (this.pullsInFlight > 0 || this.owedNotify === undefined) return;
+    const owed = this.owedNotify;
+    this.owedNotify = undefined;
+    this.writeOwedNotify(owed);
   }
 
   protected async onDisconnect(clearSession: boolean): Promise<void> {

@@ -1,4 +1,4 @@
-import { pullBytes, type MessageDto } from '@fscpush/core';
+import { PullBatch, type MessageDto } from '@fscpush/core';
 
 export interface LocalPullLimits {
   /** entries kept per connection; 0 turns local answers off */
@@ -54,20 +54,10 @@ export class NotifiedInbox {
   take(after: bigint): LocalPull | undefined {
     const start = after + 1n - this.first;
     if (start < 0n || start >= BigInt(this.entries.length)) return undefined;
-    const messages: MessageDto[] = [];
+    const batch = new PullBatch(this.limits);
     let current = after;
-    let bytes = 0;
-    const end = Math.min(this.entries.length, Number(start) + this.limits.maxCount);
-    for (let i = Number(start); i < end; i++) {
-      const message = this.entries[i]!;
-      if (message !== null) {
-        bytes += pullBytes(message);
-        if (bytes > this.limits.maxBytes && messages.length > 0) break;
-        messages.push(message);
-      }
-      current = this.first + BigInt(i);
-    }
-    return { messages, current, head: this.head };
+    for (let i = Number(start); i < this.entries.length && batch.offer(this.entries[i]!); i++) current = this.first + BigInt(i);
+    return { messages: batch.messages, current, head: this.head };
   }
 
   /** The connection was handed everything up to `seq`: those entries are not needed any more. */

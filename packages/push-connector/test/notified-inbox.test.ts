@@ -68,12 +68,12 @@ test('what a pull delivered is dropped; older entries go when the run is full', 
 });
 
 test("push-group's pull limits apply: count, then bytes (at least one message)", () => {
-  const inbox = new NotifiedInbox(limits({ maxCount: 2, maxBytes: 700 }));
+  const inbox = new NotifiedInbox(limits({ maxCount: 2, maxBytes: 1000 }));
   inbox.announced(1n, message('m1', 'x'.repeat(100)));
   inbox.announced(2n, message('m2', 'x'.repeat(100)));
   inbox.announced(3n, message('m3'));
   assert.deepEqual(inbox.take(0n), { messages: [message('m1', 'x'.repeat(100)), message('m2', 'x'.repeat(100))], current: 2n, head: 3n });
-  const big = new NotifiedInbox(limits({ maxBytes: 250 }));
+  const big = new NotifiedInbox(limits({ maxBytes: 500 }));
   big.announced(1n, message('m1', 'x'.repeat(100)));
   big.announced(2n, message('m2'));
   assert.deepEqual(mids(big.take(0n)), ['m1'], 'the second message would pass the byte limit');

@@ -78,10 +78,68 @@ export interface PullRequest {
   after: string;
 }
 
-/** A message's share of a pull result's byte limit (message.pull.max.bytes), estimated from its content. */
+/**
+ * A message's share of a pull result's byte limit (message.pull.max.bytes), estimated as the larger of its
+ * encodings, the web client's: its strings as they are sent (binary data as base64) plus the ids, field
+ * names and escaping around them (~360 bytes for a short text; its protobuf is ~80).
+ */
 export function pullBytes(message: MessageDto): number {
   const c = message.content;
-  return (c.data?.length ?? 0) + (c.content?.length ?? 0) + (c.searchableContent?.length ?? 0) + 200;
+  let bytes = 360 + (c.data?.length ?? 0) + utf8Length(c.content) + utf8Length(c.searchableContent) + utf8Length(c.pushContent) + (c.remoteMediaUrl?.length ?? 0);
+  for (const target of c.mentionedTarget ?? []) bytes += target.length + 3;
+  for (const target of message.to ?? []) bytes += target.length + 3;
+  return bytes;
+}
+
+function utf8Length(text: string | undefined): number {
+  return text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
+}
+
+export interface PullLimits {
+  /** a safety bound on the entries one pull looks at */
+  maxCount: number;
+  /** about this many bytes of messages per pull (FShareChat's ~1 MB); a single larger message goes alone */
+  maxBytes: number;
+}
+
+/**
+ * The messages of one pull result, filled entry by entry in seq order until the next message would pass
+ * the byte limit or the entry count reaches its bound. A `null` entry is the pulling device's own copy of
+ * a message it sent: it counts as covered (the cursor moves past it) but is not sent back.
+ */
+export class PullBatch {
+  readonly messages: MessageDto[] = [];
+  private readonly limits: PullLimits;
+  private entries = 0;
+  private bytes = 0;
+  private closed = false;
+
+  constructor(limits: PullLimits) {
+    this.limits = limits;
+  }
+
+  /** Takes the entry, or answers false (and takes nothing more) when the result is full. */
+  offer(message: MessageDto | null): boolean {
+    if (this.closed || this.entries >= this.limits.maxCount) return this.close();
+    if (message !== null) {
+      const bytes = pullBytes(message);
+      if (this.messages.length > 0 && this.bytes + bytes > this.limits.maxBytes) return this.close();
+      this.bytes += bytes;
+      this.messages.push(message);
+    }
+    this.entries += 1;
+    return true;
+  }
+
+  /** How many more entries this result may look at. */
+  get room(): number {
+    return this.closed ? 0 : this.limits.maxCount - this.entries;
+  }
+
+  private close(): false {
+    this.closed = true;
+    return false;
+  }
 }
 
 export interface PullResult {

@@ -3,6 +3,7 @@ import type { JsonValue } from '@fscpush/protocol';
 import type { ConnectorServices } from '../services.ts';
 import type { DeliveryReports } from '../delivery-reports.ts';
 import type { NotifiedInbox } from '../notified-inbox.ts';
+import type { DeviceFrontier } from '../device-frontier.ts';
 
 export interface RequestContext {
   uid: string;
@@ -15,8 +16,8 @@ export interface RequestContext {
 
 /** What one connection remembers between pulls. */
 export interface PullState {
-  /** highest inbox seq this connection has been sent; undefined until its first pull */
-  deliveredUpTo: bigint | undefined;
+  /** how far the device holds its inbox: what MN names and where the web client's pull after MN starts */
+  frontier: DeviceFrontier;
   /** announced entries not yet pulled, for pulls answered here */
   inbox: NotifiedInbox;
 }
@@ -33,13 +34,12 @@ export interface PublishHandler<Req, Res> {
   handle(ctx: RequestContext, req: Req): Promise<Res>;
   toTcp(res: Res): Uint8Array;
   toWs(res: Res, ctx: RequestContext): string | object;
-  /** a notify to send after the reply, e.g. when a pull left messages behind: the inbox seq to announce */
-  followUpNotify?(res: Res, transport: 'tcp' | 'ws'): string | undefined;
   /**
-   * Pulls: while one is in flight, MN for this connection is held back (the pull may already return the
-   * message); afterwards it is sent only if the new head lies beyond what the pull covered (this seq).
+   * Marks a pull, and reads the inbox head its answer reports. Pulls of one connection are answered one
+   * after another; while any is pending MN is held back (the pull may return the message already), and
+   * after the last one MN names what the device is still owed (see Connection.notify).
    */
-  coveredSeq?(res: Res): string;
+  reportedHead?(res: Res): string;
 }
 
 export function defineHandler<Req, Res>(handler: PublishHandler<Req, Res>): PublishHandler<unknown, unknown> {

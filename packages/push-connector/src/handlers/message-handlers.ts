@@ -20,7 +20,10 @@ export const sendMessage = defineHandler({
   handle: async (ctx, msg) => {
     const req = { uid: ctx.uid, clientId: ctx.clientId, conversation: msg.conversation, content: contentFromProto(msg.content) };
     const result = await ctx.services.messages.send(msg.to.length > 0 ? { ...req, to: msg.to } : req);
-    if (result.seq !== undefined) ctx.conn.inbox.sent(BigInt(result.seq));
+    if (result.seq !== undefined) {
+      ctx.conn.inbox.sent(BigInt(result.seq));
+      ctx.conn.frontier.sent(BigInt(result.seq));
+    }
     return result;
   },
   toTcp: (res) => encodeSendMessageAck(res.messageId, res.timestamp),
@@ -51,29 +54,23 @@ export const pullMessages = defineHandler<PullInput, PullResult>({
       result = await ctx.services.messages.pull({ uid: ctx.uid, clientId: ctx.clientId, after: after.toString() });
     }
     const current = BigInt(result.current);
-    if (ctx.conn.deliveredUpTo === undefined || current > ctx.conn.deliveredUpTo) ctx.conn.deliveredUpTo = current;
+    ctx.conn.frontier.pulled(after, current);
     ctx.conn.inbox.delivered(current);
     return result;
   },
   toTcp: (res) => Proto.PullMessageResult.encode({ message: res.messages.map(messageToProto), current: res.current, head: res.head }),
   toWs: (res, ctx) => pullResultToWebJson({ message: res.messages.map(messageToProto), current: res.current, head: res.head }, ctx.uid),
-  // The web client never pages by itself: an MN naming the next seq makes it pull the rest (seq >= head).
-  followUpNotify: (res, transport) => {
-    const current = BigInt(res.current);
-    if (current >= BigInt(res.head)) return undefined;
-    return transport === 'ws' ? (current + 1n).toString() : res.head;
-  },
-  coveredSeq: (res) => res.current,
+  reportedHead: (res) => res.head,
 });
 
 /**
- * The web client pulls after MN with "seq >= head" and after connecting with its stored cursor. A pull
- * after MN continues from what this connection was last sent, so a missed notify never skips messages.
+ * The Android app pulls "seq > id" from its stored seq on connect and from `head - 1` after MN; the web
+ * client pulls "seq > cursor" on connect (pullType 0) and "seq >= head" after MN (pullType 1), which
+ * continues from what this device holds, so a repeated MN brings nothing twice.
  */
 function afterFor(ctx: RequestContext, input: PullInput): bigint {
   if (input.transport === 'tcp' || !input.afterNotify) return input.cursor;
-  if (ctx.conn.deliveredUpTo !== undefined) return ctx.conn.deliveredUpTo;
-  return input.cursor > 0n ? input.cursor - 1n : 0n;
+  return ctx.conn.frontier.pullAfterNotify(input.cursor);
 }
 
 interface HistoryInput {

@@ -66,12 +66,9 @@ export class FriendServiceImpl implements FriendService {
   }
 
   async handle(req: { uid: string; clientId: string; from: string; status: number }): Promise<void> {
-    const status = Number(req.status);
-    if (status !== FriendRequestStatus.ACCEPTED && status !== FriendRequestStatus.REJECTED) {
-      throw new FscError('INVALID_DATA', 'status must be 1 (accept) or 2 (reject)');
-    }
+    const accepted = isAcceptance(req.status);
+    const status = accepted ? FriendRequestStatus.ACCEPTED : FriendRequestStatus.REJECTED;
     if (!isValidId(req.from)) throw new FscError('INVALID_DATA', 'invalid user id');
-    const accepted = status === FriendRequestStatus.ACCEPTED;
     const { version, reason } = await this.change(async ({ friends, requests, version }) => {
       const request = await requests.find(req.from, req.uid);
       if (!request) throw new FscError('NOT_EXIST', 'no friend request from that user');
@@ -192,4 +189,15 @@ function text(value: unknown, what: string, max: number): string {
 function version(value: unknown): number {
   const n = Number(value);
   return Number.isSafeInteger(n) && n > 0 ? n : 0;
+}
+
+/**
+ * FHR's status: the Android app always sends 0 for "accept" (FShareChat ignores the status there), the web
+ * client sends 1; 2 rejects. Anything else is refused.
+ */
+function isAcceptance(status: unknown): boolean {
+  const value = Number(status);
+  if (value === FriendRequestStatus.SENT || value === FriendRequestStatus.ACCEPTED) return true;
+  if (value === FriendRequestStatus.REJECTED) return false;
+  throw new FscError('INVALID_DATA', 'status must be 0 or 1 (accept) or 2 (reject)');
 }

@@ -72,7 +72,7 @@ export class GroupServiceImpl implements GroupService {
       members: [{ uid: req.uid, type: GroupMemberType.OWNER }, ...others.map((uid) => ({ uid, type: GroupMemberType.MEMBER }))],
       lazy: others.length + 1 > this.d.lazyAbove,
     });
-    await announce(this.d.messages, { uid: req.uid, clientId: req.clientId, gid }, ContentType.GROUP_CREATE, { n: name });
+    await announce(this.d.messages, { uid: req.uid, gid }, ContentType.GROUP_CREATE, { n: name });
     return { gid };
   }
 

@@ -5,7 +5,7 @@ import {
   GroupMemberType,
   PersistFlag,
   UserStatus,
-  pullBytes,
+  PullBatch,
   type HistoryRequest,
   type Logger,
   type MessageContentDto,
@@ -26,6 +26,9 @@ import type { UsersRepo } from '../repos/users-repo.ts';
 import type { DeliveryPublisher } from './delivery-publisher.ts';
 import type { MessageWriter, StoredMessage } from './message-writer.ts';
 import { validateContent, validateConversation, parseSeq } from './validation.ts';
+
+/** Inbox rows a pull reads from the store at a time, until its result is full. */
+const PULL_PAGE_ROWS = 256;
 
 /** Content types that are signalling, not history: pushed to online devices only, never stored. */
 const TRANSPARENT_TYPES = new Set([ContentType.TYPING, 400, 401, 402, 403, 404, 405]);
@@ -145,38 +148,49 @@ export class MessageServiceImpl implements MessageService {
     this.notify(heads, except);
   }
 
+  /**
+   * Inbox entries after `req.after`, oldest first, up to about message.pull.max.bytes of messages (at most
+   * message.pull.max.count entries). Read from the store in pages, so a large limit costs only what fits.
+   */
   async pull(req: PullRequest): Promise<PullResult> {
     const after = parseSeq(req.after);
-    const recent = this.d.writer.recent;
+    const batch = new PullBatch({ maxCount: this.d.limits.pullMaxCount, maxBytes: this.d.limits.pullMaxBytes });
+    const take = (entry: InboxEntry): boolean => batch.offer(isOwnCopy(entry, req) ? null : entry.message);
+    let current = after;
     let head: bigint | undefined;
-    let entries: InboxEntry[] | undefined;
-    if (recent) {
-      head = await this.d.writer.head(req.uid);
-      entries = recent.range(req.uid, after, head, this.d.limits.pullMaxCount);
-      if (entries === undefined) head = undefined;
-    }
-    if (entries === undefined) {
-      entries = await this.d.messages.inboxAfter(req.uid, after, this.d.limits.pullMaxCount);
-      // fewer than asked: the last one was the head when read (a later commit brings its own MN)
-      if (entries.length > 0 && entries.length < this.d.limits.pullMaxCount) head = BigInt(entries.at(-1)!.seq);
-    }
-    const messages: MessageDto[] = [];
-    let current = after.toString();
-    let bytes = 0;
-    for (const entry of entries) {
-      const ownCopy = entry.message.fromUser === req.uid && entry.fromClient !== '' && entry.fromClient === req.clientId;
-      if (!ownCopy) {
-        bytes += pullBytes(entry.message);
-        if (bytes > this.d.limits.pullMaxBytes && messages.length > 0) break;
-        messages.push(entry.message);
+    const recent = this.d.writer.recent;
+    const cached = recent ? recent.range(req.uid, after, (head = await this.d.writer.head(req.uid)), this.d.limits.pullMaxCount) : undefined;
+    if (cached) {
+      for (const entry of cached) {
+        if (!take(entry)) break;
+        current = BigInt(entry.seq);
       }
-      current = entry.seq;
+    } else {
+      head = undefined;
+      for (let full = false; !full; ) {
+        const asked = Math.min(PULL_PAGE_ROWS, batch.room);
+        const page = await this.d.messages.inboxAfter(req.uid, current, asked);
+        for (const entry of page) {
+          if (!take(entry)) {
+            full = true;
+            break;
+          }
+          current = BigInt(entry.seq);
+        }
+        if (!full && page.length < asked) {
+          // the end of the inbox when read: its last entry was the head (a later commit brings its own MN)
+          if (current > after) head = current;
+          break;
+        }
+        full ||= batch.room === 0;
+      }
     }
     head ??= await this.d.writer.head(req.uid);
+    const messages = batch.messages;
     if (messages.length > 0 && this.d.onPulled) {
       this.d.onPulled(req.uid, messages).catch((err: unknown) => this.d.log.warn({ err }, 'delivery receipts not recorded'));
     }
-    return { messages, current, head: head.toString() };
+    return { messages, current: current.toString(), head: head.toString() };
   }
 
   async history(req: HistoryRequest): Promise<MessageDto[]> {
@@ -243,4 +257,9 @@ export class MessageServiceImpl implements MessageService {
     if (lazyGroup && !transparent) return { receivers: new Set(), lazyGroup };
     return { receivers: new Set(members.keys()), lazyGroup };
   }
+}
+
+/** The pulling device's own copy of a message it sent: the device has it, so pulls skip it. */
+function isOwnCopy(entry: InboxEntry, req: PullRequest): boolean {
+  return entry.fromClient !== '' && entry.fromClient === req.clientId && entry.message.fromUser === req.uid;
 }
