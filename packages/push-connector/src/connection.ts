@@ -172,7 +172,10 @@ export abstract class Connection {
     }
     this.inFlight += 1;
     const isPull = handler.reportedHead !== undefined;
-    if (isPull) this.pullsInFlight += 1;
+    if (isPull) {
+      this.pullsInFlight += 1;
+      this.pull.frontier.pulling();
+    }
     const run = async () => {
       let outcome: PublishOutcome;
       try {

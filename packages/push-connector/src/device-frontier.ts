@@ -12,11 +12,17 @@
  *            Until the first pull: the inbox head reported at CONNECT (the pull every client makes on
  *            connect covers up to there, paging on by the same rule). The first pull sets it (the device
  *            claims everything up to that pull's cursor); later pulls move it only when they continue from
- *            it, and so do the device's own sends that directly follow it.
+ *            it, and so do the device's own sends that directly follow it. A pull from beyond it (the
+ *            client pulled from a later MN first) is remembered as one range given ahead: once `held`
+ *            reaches that range it takes it in, so the pages that follow do not bring it again.
+ *   named    the head the last MN named, until the device pulls: a repeated MN naming the same head tells
+ *            the client nothing new and costs it a pull of what it gets anyway.
  */
 export class DeviceFrontier {
   private held = 0n;
   private pulledOnce = false;
+  private ahead: { after: bigint; current: bigint } | undefined;
+  private named: bigint | undefined;
 
   /** CONNECT_ACK reported `head` as the inbox head. */
   connected(head: bigint): void {
@@ -28,9 +34,20 @@ export class DeviceFrontier {
     if (!this.pulledOnce) {
       this.pulledOnce = true;
       this.held = current > after ? current : after;
-    } else if (after <= this.held && current > this.held) {
-      this.held = current;
+    } else if (after <= this.held) {
+      if (current > this.held) this.held = current;
+    } else if (current > after && (this.ahead === undefined || after > this.ahead.after)) {
+      this.ahead = { after, current };
     }
+    if (this.ahead !== undefined && this.ahead.after <= this.held) {
+      if (this.ahead.current > this.held) this.held = this.ahead.current;
+      this.ahead = undefined;
+    }
+  }
+
+  /** The device sent a pull: the next MN may name the same head again. */
+  pulling(): void {
+    this.named = undefined;
   }
 
   /** This device's own send took `seq` in its inbox. */
@@ -44,8 +61,13 @@ export class DeviceFrontier {
     return this.pulledOnce && this.held > fromNamed ? this.held : fromNamed;
   }
 
-  /** The head an MN names when the inbox reaches `seq`; undefined when the device holds it already. */
+  /**
+   * The head an MN names when the inbox reaches `seq`; undefined when the device holds it already or the
+   * last MN, not pulled for yet, named that head.
+   */
   notifyFor(seq: bigint): bigint | undefined {
-    return seq > this.held ? this.held + 1n : undefined;
+    if (seq <= this.held || this.named === this.held + 1n) return undefined;
+    this.named = this.held + 1n;
+    return this.named;
   }
 }

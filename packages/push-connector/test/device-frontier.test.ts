@@ -10,6 +10,7 @@ function androidCatchUp(frontier: DeviceFrontier, stored: bigint, inboxHead: big
     const current = after + page < inboxHead ? after + page : inboxHead;
     for (let seq = after + 1n; seq <= current; seq++) fetched.push(seq);
     frontier.pulled(after, current);
+    frontier.pulling();
     const named = frontier.notifyFor(inboxHead);
     if (named === undefined) return fetched;
     after = named - 1n;
@@ -23,14 +24,17 @@ test('MN names the seq after what the device holds, never one beyond a gap it ha
   assert.deepEqual(androidCatchUp(frontier, 0n, 205n, 200n), Array.from({ length: 205 }, (_, i) => BigInt(i + 1)), 'a 205-message backlog with 200-message pages comes whole');
   assert.equal(frontier.notifyFor(205n), undefined, 'nothing is owed');
   assert.equal(frontier.notifyFor(208n), 206n, 'three new messages coalesced: the first of them');
+  assert.equal(frontier.notifyFor(209n), undefined, 'no second MN naming the same head before the device pulls');
+  frontier.pulling();
+  assert.equal(frontier.notifyFor(209n), 206n, 'once it pulled, an MN may name it again');
 });
 
 test('before the first pull, MN names the seq after the head reported at CONNECT', () => {
   const frontier = new DeviceFrontier();
   frontier.connected(40n);
-  assert.equal(frontier.notifyFor(41n), 41n);
-  assert.equal(frontier.notifyFor(43n), 41n);
   assert.equal(frontier.notifyFor(40n), undefined);
+  assert.equal(frontier.notifyFor(41n), 41n);
+  assert.equal(frontier.notifyFor(43n), undefined, 'named already');
 });
 
 test('the first pull sets what the device holds; later pulls move it only when they continue from it', () => {
@@ -38,12 +42,18 @@ test('the first pull sets what the device holds; later pulls move it only when t
   frontier.connected(500n);
   frontier.pulled(100n, 300n);
   assert.equal(frontier.notifyFor(500n), 301n);
+  frontier.pulling();
   frontier.pulled(500n, 510n);
   assert.equal(frontier.notifyFor(510n), 301n, 'a pull from beyond the gap does not close it');
-  frontier.pulled(300n, 500n);
-  assert.equal(frontier.notifyFor(510n), 501n, 'an overlapping pull continues it');
+  frontier.pulling();
+  frontier.pulled(300n, 450n);
+  assert.equal(frontier.notifyFor(520n), 451n, 'a pull that continues it moves it');
+  frontier.pulling();
+  frontier.pulled(450n, 505n);
+  assert.equal(frontier.notifyFor(520n), 511n, 'reaching the range given ahead takes it in');
+  frontier.pulling();
   frontier.pulled(0n, 20n);
-  assert.equal(frontier.notifyFor(510n), 501n, 'a re-pull of old entries changes nothing');
+  assert.equal(frontier.notifyFor(520n), 511n, 'a re-pull of old entries changes nothing');
 });
 
 test("the device's own sends that follow what it holds count as held", () => {
@@ -51,11 +61,14 @@ test("the device's own sends that follow what it holds count as held", () => {
   frontier.connected(10n);
   frontier.sent(11n);
   assert.equal(frontier.notifyFor(12n), 12n, 'also before the first pull');
-  frontier.sent(13n);
-  assert.equal(frontier.notifyFor(13n), 12n, 'not after a gap');
+  frontier.sent(14n);
+  frontier.pulling();
+  assert.equal(frontier.notifyFor(14n), 12n, 'not after a gap');
+  frontier.pulling();
   frontier.pulled(10n, 12n);
   frontier.sent(13n);
   assert.equal(frontier.notifyFor(14n), 14n);
+  frontier.pulling();
   frontier.sent(16n);
   assert.equal(frontier.notifyFor(16n), 14n, 'an own send after a gap does not close it');
 });
