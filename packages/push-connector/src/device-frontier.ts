@@ -16,13 +16,22 @@
  *            client pulled from a later MN first) is remembered as one range given ahead: once `held`
  *            reaches that range it takes it in, so the pages that follow do not bring it again.
  *   named    the head the last MN named, until the device pulls: a repeated MN naming the same head tells
- *            the client nothing new and costs it a pull of what it gets anyway.
+ *            the client nothing new and costs it a pull of what it gets anyway, so it is repeated at most
+ *            once per REPEAT_MS (in case the first did not reach the client).
  */
+/** How soon an MN naming the same head may go out again before the device pulls. */
+export const REPEAT_MS = 1000;
+
 export class DeviceFrontier {
   private held = 0n;
   private pulledOnce = false;
   private ahead: { after: bigint; current: bigint } | undefined;
-  private named: bigint | undefined;
+  private named: { head: bigint; at: number } | undefined;
+  private readonly now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.now = now;
+  }
 
   /** CONNECT_ACK reported `head` as the inbox head. */
   connected(head: bigint): void {
@@ -66,8 +75,11 @@ export class DeviceFrontier {
    * last MN, not pulled for yet, named that head.
    */
   notifyFor(seq: bigint): bigint | undefined {
-    if (seq <= this.held || this.named === this.held + 1n) return undefined;
-    this.named = this.held + 1n;
-    return this.named;
+    if (seq <= this.held) return undefined;
+    const head = this.held + 1n;
+    const now = this.now();
+    if (this.named !== undefined && this.named.head === head && now - this.named.at < REPEAT_MS) return undefined;
+    this.named = { head, at: now };
+    return head;
   }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeviceFrontier } from '../src/device-frontier.ts';
+import { DeviceFrontier, REPEAT_MS } from '../src/device-frontier.ts';
 
 /** The Android app: it pulls from its stored seq on connect, then from `head - 1` of each MN, never more. */
 function androidCatchUp(frontier: DeviceFrontier, stored: bigint, inboxHead: bigint, page: bigint): bigint[] {
@@ -27,6 +27,18 @@ test('MN names the seq after what the device holds, never one beyond a gap it ha
   assert.equal(frontier.notifyFor(209n), undefined, 'no second MN naming the same head before the device pulls');
   frontier.pulling();
   assert.equal(frontier.notifyFor(209n), 206n, 'once it pulled, an MN may name it again');
+});
+
+test('an MN naming the same head is repeated at most once per REPEAT_MS until the device pulls', () => {
+  let now = 1_000_000;
+  const frontier = new DeviceFrontier(() => now);
+  frontier.connected(10n);
+  assert.equal(frontier.notifyFor(11n), 11n);
+  now += REPEAT_MS - 1;
+  assert.equal(frontier.notifyFor(12n), undefined);
+  now += 1;
+  assert.equal(frontier.notifyFor(13n), 11n, 'in case the first one did not reach the client');
+  assert.equal(frontier.notifyFor(14n), undefined);
 });
 
 test('before the first pull, MN names the seq after the head reported at CONNECT', () => {
