@@ -1,3 +1,6 @@
+/** How soon an MN naming the same head may go out again before the device pulls. */
+export const REPEAT_MS = 1000;
+
 /**
  * How far one connection's device holds its user's inbox, and so which seq an MN names.
  *
@@ -19,9 +22,6 @@
  *            the client nothing new and costs it a pull of what it gets anyway, so it is repeated at most
  *            once per REPEAT_MS (in case the first did not reach the client).
  */
-/** How soon an MN naming the same head may go out again before the device pulls. */
-export const REPEAT_MS = 1000;
-
 export class DeviceFrontier {
   private held = 0n;
   private pulledOnce = false;

@@ -30,6 +30,12 @@ import { validateContent, validateConversation, parseSeq } from './validation.ts
 /** Inbox rows a pull reads from the store at a time, until its result is full. */
 const PULL_PAGE_ROWS = 256;
 
+/** How far a pull read: its cursor, and the inbox head when the read learnt it. */
+interface PullRead {
+  current: bigint;
+  head?: bigint;
+}
+
 /** Content types that are signalling, not history: pushed to online devices only, never stored. */
 const TRANSPARENT_TYPES = new Set([ContentType.TYPING, 400, 401, 402, 403, 404, 405]);
 
@@ -156,41 +162,44 @@ export class MessageServiceImpl implements MessageService {
     const after = parseSeq(req.after);
     const batch = new PullBatch({ maxCount: this.d.limits.pullMaxCount, maxBytes: this.d.limits.pullMaxBytes });
     const take = (entry: InboxEntry): boolean => batch.offer(isOwnCopy(entry, req) ? null : entry.message);
-    let current = after;
-    let head: bigint | undefined;
-    const recent = this.d.writer.recent;
-    const cached = recent ? recent.range(req.uid, after, (head = await this.d.writer.head(req.uid)), this.d.limits.pullMaxCount) : undefined;
-    if (cached) {
-      for (const entry of cached) {
-        if (!take(entry)) break;
-        current = BigInt(entry.seq);
-      }
-    } else {
-      head = undefined;
-      for (let full = false; !full; ) {
-        const asked = Math.min(PULL_PAGE_ROWS, batch.room);
-        const page = await this.d.messages.inboxAfter(req.uid, current, asked);
-        for (const entry of page) {
-          if (!take(entry)) {
-            full = true;
-            break;
-          }
-          current = BigInt(entry.seq);
-        }
-        if (!full && page.length < asked) {
-          // the end of the inbox when read: its last entry was the head (a later commit brings its own MN)
-          if (current > after) head = current;
-          break;
-        }
-        full ||= batch.room === 0;
-      }
-    }
-    head ??= await this.d.writer.head(req.uid);
+    const read = (await this.pullFromRecent(req.uid, after, take)) ?? (await this.pullFromStore(req.uid, after, batch, take));
+    const head = read.head ?? (await this.d.writer.head(req.uid));
     const messages = batch.messages;
     if (messages.length > 0 && this.d.onPulled) {
       this.d.onPulled(req.uid, messages).catch((err: unknown) => this.d.log.warn({ err }, 'delivery receipts not recorded'));
     }
-    return { messages, current: current.toString(), head: head.toString() };
+    return { messages, current: read.current.toString(), head: head.toString() };
+  }
+
+  /** From the writer's recent entries, when they hold the whole range the pull asks for; else undefined. */
+  private async pullFromRecent(uid: string, after: bigint, take: (entry: InboxEntry) => boolean): Promise<PullRead | undefined> {
+    const recent = this.d.writer.recent;
+    if (!recent) return undefined;
+    const head = await this.d.writer.head(uid);
+    const cached = recent.range(uid, after, head, this.d.limits.pullMaxCount);
+    if (!cached) return undefined;
+    let current = after;
+    for (const entry of cached) {
+      if (!take(entry)) break;
+      current = BigInt(entry.seq);
+    }
+    return { current, head };
+  }
+
+  /** From the store, a page of rows at a time until the result is full or the inbox ends. */
+  private async pullFromStore(uid: string, after: bigint, batch: PullBatch, take: (entry: InboxEntry) => boolean): Promise<PullRead> {
+    let current = after;
+    while (batch.room > 0) {
+      const asked = Math.min(PULL_PAGE_ROWS, batch.room);
+      const page = await this.d.messages.inboxAfter(uid, current, asked);
+      for (const entry of page) {
+        if (!take(entry)) return { current };
+        current = BigInt(entry.seq);
+      }
+      // the end of the inbox when read: its last entry was the head (a later commit brings its own MN)
+      if (page.length < asked) return current > after ? { current, head: current } : { current };
+    }
+    return { current };
   }
 
   async history(req: HistoryRequest): Promise<MessageDto[]> {
