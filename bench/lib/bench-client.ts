@@ -2,7 +2,7 @@ import net from 'node:net';
 import WebSocket from 'ws';
 import {
   FrameDecoder, Proto, Signal, SubSignal, WS_HEARTBEAT_TEXT, deriveConnectPassword, encodeConnectBody, encodeFrame,
-  encodePingBody, type Frame,
+  encodePingBody, type Frame, type SubSignalName,
 } from '@fscpush/protocol';
 import type { Endpoint } from './target.ts';
 
@@ -27,11 +27,18 @@ export interface ClientHooks {
   onClose(client: BenchClient): void;
 }
 
-type AckCallback = (ok: boolean, error?: string) => void;
+/** `empty`: a request's answer carried no entries (an empty protobuf result, a JSON `[]`). */
+type AckCallback = (ok: boolean, error?: string, empty?: boolean) => void;
+
+/** One request as each transport carries it: the protobuf body over TCP, the JSON content over WebSocket. */
+export interface RequestBody {
+  tcp: Uint8Array;
+  ws: unknown;
+}
 
 interface Pending {
   sentAt: number;
-  kind: 'send' | 'pull';
+  kind: 'send' | 'pull' | 'request';
   cb: AckCallback | undefined;
 }
 
@@ -77,6 +84,7 @@ export abstract class BenchClient {
   abstract close(): void;
   protected abstract writeSend(id: number, convType: number, target: string, text: string): boolean;
   protected abstract writePull(id: number, afterNotify: boolean): boolean;
+  protected abstract writeRequest(id: number, subSignal: SubSignalName, body: RequestBody): boolean;
 
   /** MS; `cb` runs once with the PUB_ACK outcome (or a timeout / close). */
   send(convType: number, target: string, text: string, cb: AckCallback): void {
@@ -87,6 +95,17 @@ export abstract class BenchClient {
     const id = this.nextId();
     this.pending.set(id, { sentAt: performance.now(), kind: 'send', cb });
     if (!this.writeSend(id, convType, target, text)) this.settle(id, false, 'write failed');
+  }
+
+  /** Any other PUBLISH request (UPUI, GPGM, FP…); `cb` runs once with the PUB_ACK outcome (or a timeout / close). */
+  request(subSignal: SubSignalName, body: RequestBody, cb: AckCallback): void {
+    if (!this.open) {
+      cb(false, 'not connected');
+      return;
+    }
+    const id = this.nextId();
+    this.pending.set(id, { sentAt: performance.now(), kind: 'request', cb });
+    if (!this.writeRequest(id, subSignal, body)) this.settle(id, false, 'write failed');
   }
 
   /** Pulls after the cursor; while a pull is in flight, one more is queued instead. */
@@ -129,7 +148,7 @@ export abstract class BenchClient {
     }
   }
 
-  protected settle(id: number, ok: boolean, error?: string): void {
+  protected settle(id: number, ok: boolean, error?: string, empty = false): void {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
@@ -137,7 +156,7 @@ export abstract class BenchClient {
       this.pulling = false;
       return;
     }
-    p.cb?.(ok, error);
+    p.cb?.(ok, error, empty);
   }
 
   protected isPull(id: number): boolean {
@@ -234,6 +253,10 @@ export class TcpBenchClient extends BenchClient {
     return this.write(encodeFrame({ signal: Signal.PUBLISH, subSignal: SubSignal.MP, messageId: id, body }));
   }
 
+  protected writeRequest(id: number, subSignal: SubSignalName, body: RequestBody): boolean {
+    return this.write(encodeFrame({ signal: Signal.PUBLISH, subSignal: SubSignal[subSignal], messageId: id, body: body.tcp }));
+  }
+
   private write(frame: Buffer): boolean {
     const socket = this.socket;
     if (!socket || socket.destroyed || !this.open) return false;
@@ -269,7 +292,7 @@ export class TcpBenchClient extends BenchClient {
         this.onPullResult(frame.messageId, true, String(result.current), String(result.head), texts);
         return;
       }
-      this.settle(frame.messageId, ok, ok ? undefined : `error ${frame.body[0]}`);
+      this.settle(frame.messageId, ok, ok ? undefined : `error ${frame.body[0]}`, frame.body.byteLength <= 1);
       return;
     }
     if (frame.signal === Signal.PUBLISH && frame.subSignal === SubSignal.MN) this.pull(true);
@@ -366,6 +389,12 @@ export class WsBenchClient extends BenchClient {
     return true;
   }
 
+  protected writeRequest(id: number, subSignal: SubSignalName, body: RequestBody): boolean {
+    if (!this.open || !this.ws) return false;
+    this.ws.send(JSON.stringify({ signal: 'PUBLISH', subSignal, messageId: id, content: body.ws }));
+    return true;
+  }
+
   private onMessage(data: Buffer): void {
     let envelope: { signal: string; subSignal: string; messageId?: number; content: string };
     try {
@@ -390,7 +419,7 @@ export class WsBenchClient extends BenchClient {
         this.onPullResult(id, true, String(result.current), String(result.head), texts);
         return;
       }
-      this.settle(id, ok, ok ? undefined : 'failed');
+      this.settle(id, ok, ok ? undefined : 'failed', envelope.content === '[]');
       return;
     }
     if (envelope.signal === 'PUBLISH' && envelope.subSignal === 'MN') this.pull(true);

@@ -58,6 +58,11 @@ export async function createGroup(target: Target, uids: string[], name: string):
   return created.gid;
 }
 
+/** Two users become friends at once (admin API, no request). */
+export async function makeFriends(target: Target, uid: string, other: string): Promise<void> {
+  await api(target, 'PUT', `/v1/users/${uid}/friends/${other}`, {});
+}
+
 async function api(target: Target, method: string, path: string, body: unknown): Promise<unknown> {
   const res = await fetch(`${target.apiUrl}${path}`, {
     method,

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
+import { APP_REQUEST_KINDS } from './app-requests.ts';
+import type { AppStepReport } from './app-traffic.ts';
 import type { HistogramSummary } from './histogram.ts';
 import type { Ledger, StepStats } from './ledger.ts';
 
@@ -46,6 +48,8 @@ export interface StepReport {
   serverCpuMsPerMsg?: number | undefined;
   /** CPU used by unrelated processes on the machine during the step (100 = one core): a noisy neighbour makes the step's numbers worse */
   othersCpuPct?: number;
+  /** the app's blocking requests sent during the step, by kind */
+  app?: AppStepReport;
   pass?: boolean;
   note?: string;
 }
@@ -117,6 +121,22 @@ export function printSteps(steps: StepReport[]): void {
     s.ackMs.p50, s.ackMs.p90, s.ackMs.p99, s.ackMs.max,
     s.deliveredMs.p50, s.deliveredMs.p90, s.deliveredMs.p99, s.deliveredMs.max,
     s.serverCpuPct ?? '', s.mainThreadCpuPct ?? '', s.serverCpuMsPerMsg ?? '', s.othersCpuPct ?? '', s.ackFailed, s.skipped, s.pass === undefined ? '' : s.pass ? 'yes' : `no${s.note ? ` (${s.note})` : ''}`,
+  ]));
+}
+
+/** p99 (and failures) of the app's blocking requests per step, against each request's deadline. */
+export function printAppRequests(steps: StepReport[]): void {
+  const withApp = steps.filter((s) => s.app !== undefined);
+  if (withApp.length === 0) return;
+  const cell = (s: StepReport, kind: (typeof APP_REQUEST_KINDS)[number]) => {
+    const r = s.app?.[kind];
+    if (!r) return '';
+    return `${r.p99}${r.failed > 0 ? ` (${r.failed} failed)` : ''}${r.within ? '' : ' !'}`;
+  };
+  printTable(`app requests: p99 ms from scheduled time (deadline: ${APP_REQUEST_KINDS.map((k) => `${k} ${withApp[0]!.app![k]?.deadlineMs}`).join(', ')}; ! = outside)`, [
+    'step', 'offered/s', 'count', ...APP_REQUEST_KINDS,
+  ], withApp.map((s) => [
+    s.step, s.offeredRate, APP_REQUEST_KINDS.reduce((n, k) => n + (s.app?.[k]?.count ?? 0), 0), ...APP_REQUEST_KINDS.map((k) => cell(s, k)),
   ]));
 }
 

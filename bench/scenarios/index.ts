@@ -1,3 +1,4 @@
+import type { AppTrafficOptions } from '../lib/app-traffic.ts';
 import type { RunContext } from '../lib/context.ts';
 import { connections } from './connections.ts';
 import { group } from './group.ts';
@@ -25,6 +26,16 @@ const STEPPING = {
   'continue-after-fail': { type: 'string', default: '0' },
 } as const;
 
+/** The app's blocking requests sent alongside the messages (see lib/app-traffic.ts). */
+const APP_REQUESTS = {
+  'app-share': { type: 'string', default: '0.1' },
+  'app-rate': { type: 'string', default: '5' },
+} as const;
+
+function appTraffic(num: Num): AppTrafficOptions {
+  return { share: num('app-share'), ratePerKind: num('app-rate') };
+}
+
 function stepping(num: Num, str: Str, rates: number[], p99: number, warmupRate: number): SteppingOptions {
   const list = str('rates');
   return {
@@ -50,11 +61,13 @@ export const SCENARIOS: Record<string, Scenario> = {
       rates: { type: 'string', default: '' },
       'p99-ms': { type: 'string', default: '200' },
       ...STEPPING,
+      ...APP_REQUESTS,
     },
     maxSeconds: 900,
     server: (num) => ({ maxFiles: num('users') + 4096 }),
     run: (ctx, num, str) => p2p(ctx, {
       users: num('users'),
+      app: appTraffic(num),
       ...stepping(num, (k) => (str(k) === '' ? undefined : str(k)), geometricRates(num('start-rate'), num('rate-factor'), num('steps')), num('p99-ms'), Math.min(500, num('start-rate'))),
     }),
   },
@@ -71,15 +84,17 @@ export const SCENARIOS: Record<string, Scenario> = {
       'p99-ms': { type: 'string', default: '1000' },
       'point-rate': { type: 'string', default: '500' },
       ...STEPPING,
+      ...APP_REQUESTS,
       'max-in-flight': { type: 'string', default: '8' },
     },
     maxSeconds: 900,
-    server: (num) => ({ maxFiles: num('online') + 4096, env: { FSCPUSH_GROUP_MAX_MEMBERS: String(Math.max(2000, num('members'))) } }),
+    server: (num) => ({ maxFiles: num('online') + 4096, env: { FSCPUSH_GROUP_MAX_MEMBERS: String(Math.max(2000, num('members') + num('online'))) } }),
     run: (ctx, num, str) => group(ctx, {
       members: num('members'),
       online: num('online'),
       senders: num('senders'),
       pointRate: num('point-rate'),
+      app: appTraffic(num),
       ...stepping(num, (k) => (str(k) === '' ? undefined : str(k)), geometricRates(num('start-rate'), num('rate-factor'), num('steps')), num('p99-ms'), Math.min(5, num('start-rate'))),
     }),
   },

@@ -1,3 +1,5 @@
+import type { AppDevices } from '../lib/app-devices.ts';
+import { appDeadlineMisses } from '../lib/app-traffic.ts';
 import type { RunContext } from '../lib/context.ts';
 import { drain, sendAtRate, type Sender } from '../lib/driver.ts';
 import { stepReport, type StepReport } from '../lib/report.ts';
@@ -20,13 +22,17 @@ export interface SteppingOptions {
 /**
  * Runs the rates in order: send at the rate for stepSeconds, wait for the step's deliveries, judge it.
  * A step passes when p99 send→delivered ≤ the limit, the acked rate is ≥ 95 % of the offered one, no
- * send failed or was skipped for lack of capacity, and every expected delivery arrived in the drain.
+ * send failed or was skipped for lack of capacity, every expected delivery arrived in the drain, and — with
+ * app traffic — each of the app's blocking requests answered inside its deadline (p99) and none failed.
  */
-export async function runSteps(ctx: RunContext, senders: Sender[], opts: SteppingOptions, deliveriesPerMessage: number): Promise<{ steps: StepReport[]; best: StepReport | undefined }> {
+export async function runSteps(ctx: RunContext, senders: Sender[], opts: SteppingOptions, deliveriesPerMessage: number, app?: AppDevices): Promise<{ steps: StepReport[]; best: StepReport | undefined }> {
   const steps: StepReport[] = [];
   if (opts.warmupSeconds > 0) {
     ctx.monitor.phase = 'warm-up';
-    const warm = await sendAtRate(ctx.ledger, senders, { rate: opts.warmupRate, durationMs: opts.warmupSeconds * 1000, maxInFlight: opts.maxInFlight });
+    const [warm] = await Promise.all([
+      sendAtRate(ctx.ledger, senders, { rate: opts.warmupRate, durationMs: opts.warmupSeconds * 1000, maxInFlight: opts.maxInFlight }),
+      app?.run(opts.warmupSeconds * 1000),
+    ]);
     await drain(ctx.ledger, () => ctx.sendsInFlight(), opts.drainSeconds * 1000, 3000);
     steps.push({ ...stepReport(warm), note: 'warm-up' });
   }
@@ -44,14 +50,17 @@ export async function runSteps(ctx: RunContext, senders: Sender[], opts: Steppin
     const others0 = ctx.monitor.othersCpuSeconds;
     const t0 = performance.now();
     const expectedBefore = ctx.ledger.expected;
-    const step = await sendAtRate(ctx.ledger, senders, {
-      rate,
-      durationMs: opts.stepSeconds * 1000,
-      maxInFlight: opts.maxInFlight,
-      onTick: (s) => {
-        ctx.monitor.status = () => `sent ${s.sent} acked ${s.acked} deliv ${s.deliveries} p99 ${s.delivered.summaryMs().p99}ms inflight ${ctx.sendsInFlight()}`;
-      },
-    });
+    const [step, appReport] = await Promise.all([
+      sendAtRate(ctx.ledger, senders, {
+        rate,
+        durationMs: opts.stepSeconds * 1000,
+        maxInFlight: opts.maxInFlight,
+        onTick: (s) => {
+          ctx.monitor.status = () => `sent ${s.sent} acked ${s.acked} deliv ${s.deliveries} p99 ${s.delivered.summaryMs().p99}ms inflight ${ctx.sendsInFlight()}`;
+        },
+      }),
+      app?.run(opts.stepSeconds * 1000),
+    ]);
     const totals1 = ctx.monitor.totals();
     const cpu1 = totals1.cpuSeconds;
     const sendSeconds = (performance.now() - t0) / 1000;
@@ -70,6 +79,10 @@ export async function runSteps(ctx: RunContext, senders: Sender[], opts: Steppin
     if (step.ackFailed > 0) notes.push(`${step.ackFailed} failed`);
     if (step.skipped > 0) notes.push(`${step.skipped} skipped`);
     if (step.deliveries < expectedStep) notes.push(`${expectedStep - step.deliveries} undelivered`);
+    if (appReport) {
+      report.app = appReport;
+      notes.push(...appDeadlineMisses(appReport));
+    }
     report.pass = notes.length === 0;
     if (notes.length > 0) report.note = notes.join(', ');
     steps.push(report);

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Verification } from '../../../bench/lib/report.ts';
+import { APP_REQUEST_KINDS } from '../../../bench/lib/app-requests.ts';
+import type { StepReport, Verification } from '../../../bench/lib/report.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -41,18 +42,29 @@ describe('bench harness smoke run', () => {
     assert.equal(v.delivered >= v.expected, true, 'every expected delivery arrived');
     assert.equal(v.ok, true);
   };
+  /** Every kind of the app's blocking requests was sent in the judged step and answered with entries. */
+  const assertAppRequestsAnswered = (r: Record<string, unknown>) => {
+    const step = (r['steps'] as StepReport[]).at(-1)!;
+    for (const kind of APP_REQUEST_KINDS) {
+      const kindReport = step.app?.[kind];
+      assert.ok(kindReport && kindReport.count > 0, `${kind} requests were sent and answered`);
+      assert.equal(kindReport.failed, 0, `no ${kind} request failed or came back empty`);
+    }
+  };
 
-  test('p2p over WS and TCP', () => {
-    const r = run('p2p', ['--users', '20', '--rates', '40', '--step-seconds', '2', '--warmup-seconds', '0', '--drain-seconds', '5']);
+  test('p2p over WS and TCP, with the app\'s blocking requests', () => {
+    const r = run('p2p', ['--users', '20', '--rates', '40', '--step-seconds', '2', '--warmup-seconds', '0', '--drain-seconds', '5', '--app-share', '0.2', '--app-rate', '4']);
     assertClean(r['verification'] as Verification);
+    assertAppRequestsAnswered(r);
   });
 
   // the groups of these two runs are above group.lazy.members: the lazy inbox under load and reconnect churn
   const LAZY = { FSCPUSH_GROUP_LAZY_MEMBERS: '10' };
 
   test('group fan-out (lazy group: 40 of 60 members offline)', () => {
-    const r = run('group', ['--members', '60', '--online', '20', '--senders', '3', '--rates', '5', '--step-seconds', '2', '--warmup-seconds', '0', '--point-rate', '0', '--drain-seconds', '5'], LAZY);
+    const r = run('group', ['--members', '60', '--online', '20', '--senders', '3', '--rates', '5', '--step-seconds', '2', '--warmup-seconds', '0', '--point-rate', '0', '--drain-seconds', '5', '--app-share', '0.2', '--app-rate', '4'], LAZY);
     assertClean(r['verification'] as Verification);
+    assertAppRequestsAnswered(r);
   });
 
   test('mixed traffic with reconnect churn', () => {

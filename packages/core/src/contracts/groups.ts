@@ -43,7 +43,7 @@ export const GroupInfoField = { NAME: 0, PORTRAIT: 1, EXTRA: 2, MUTE: 3 } as con
 export interface GroupService {
   create(req: CreateGroupRequest): Promise<{ gid: string }>;
   info(gids: string[]): Promise<GroupInfoDto[]>;
-  members(req: { uid: string; gid: string; since: number }): Promise<GroupMemberDto[]>;
+  members(req: { uid: string; gid: string; since: number }): Promise<readonly GroupMemberDto[]>;
   /** GAM: owner/manager (or any member unless the group is restricted) */
   addMembers(req: { uid: string; clientId: string; gid: string; members: string[] }): Promise<void>;
   /** GKM: owner kicks anyone but itself; a manager kicks plain members */

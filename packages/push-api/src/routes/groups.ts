@@ -72,7 +72,7 @@ export const GROUP_ROUTES: Route[] = [
     errors: ['NOT_EXIST'],
     handle: async ({ services }, { params }) => {
       const group = await requireGroup(services, params.gid);
-      return services.groups.members({ uid: group.owner, gid: group.gid, since: 0 });
+      return [...(await services.groups.members({ uid: group.owner, gid: group.gid, since: 0 }))];
     },
   }),
   defineRoute({

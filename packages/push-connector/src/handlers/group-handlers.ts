@@ -67,7 +67,7 @@ function memberToProto(m: GroupMemberDto): GroupMember {
   return { memberId: m.uid, alias: m.alias, type: m.type, updateDt: String(m.updatedAt) };
 }
 
-export const groupMembers = defineHandler<{ gid: string; since: number }, GroupMemberDto[]>({
+export const groupMembers = defineHandler<{ gid: string; since: number }, readonly GroupMemberDto[]>({
   fromTcp: (body) => {
     const req = Proto.PullGroupMemberRequest.decode(body);
     return { gid: req.target, since: Number(req.head) };

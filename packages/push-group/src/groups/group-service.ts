@@ -82,7 +82,7 @@ export class GroupServiceImpl implements GroupService {
   }
 
   /** Empty for non-members and dismissed groups: the web client reads [] as "the group is gone". */
-  async members(req: { uid: string; gid: string; since: number }): Promise<GroupMemberDto[]> {
+  async members(req: { uid: string; gid: string; since: number }): Promise<readonly GroupMemberDto[]> {
     requireGroupId(req.gid);
     const group = await this.d.groups.record(req.gid);
     if (!group || group.dismissed) return [];

@@ -104,11 +104,16 @@ export class GroupsRepo {
     return result;
   }
 
-  /** since 0: the active members. since > 0: members changed after it, removed ones with type REMOVED. */
-  async membersSince(gid: string, since: number): Promise<GroupMemberDto[]> {
-    let query = this.db.selectFrom('group_members').select(['gid', 'uid', 'alias', 'type', 'removed', 'updated_at']).where('gid', '=', gid);
-    query = since > 0 ? query.where('updated_at', '>', since) : query.where('removed', '=', 0);
-    const rows = await query.orderBy('updated_at', 'asc').execute();
+  /** since 0: the active members (cached like the member map). since > 0: members changed after it, removed ones with type REMOVED. */
+  async membersSince(gid: string, since: number): Promise<readonly GroupMemberDto[]> {
+    const query = this.db.selectFrom('group_members').select(['gid', 'uid', 'alias', 'type', 'removed', 'updated_at']).where('gid', '=', gid);
+    if (since <= 0) {
+      return this.members.roster(gid, async () => {
+        const rows = await query.where('removed', '=', 0).orderBy('updated_at', 'asc').execute();
+        return rows.map(toGroupMemberDto);
+      });
+    }
+    const rows = await query.where('updated_at', '>', since).orderBy('updated_at', 'asc').execute();
     return rows.map((row) => (Number(row.removed) === 1 ? { ...toGroupMemberDto(row), type: GroupMemberType.REMOVED } : toGroupMemberDto(row)));
   }
 
