@@ -60,11 +60,11 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const { config, store, log } = deps;
   // MySQL lookups are round trips: concurrent sends share them
   const lookups = { batchLookups: store.dialect === 'mysql' };
-  const users = new UsersRepo(store.db, lookups);
+  const users = new UsersRepo(store.db, lookups, store.reads);
   const sessions = new SessionsRepo(store.db, store.dialect);
   const messagesRepo = new MessagesRepo(store.db);
   const timeline = new GroupTimeline(store.db, store.dialect);
-  const groups = new GroupsRepo(store.db, new GroupMemberCache(deps.grid), timeline);
+  const groups = new GroupsRepo(store.db, new GroupMemberCache(deps.grid), timeline, store.reads);
   const friends = new FriendsRepo(store.db, lookups);
   if (!(await users.byUid(SYSTEM_USER_ID))) {
     await users.create({ uid: SYSTEM_USER_ID, name: SYSTEM_USER_ID, displayName: 'System' }).catch(() => undefined);
@@ -102,7 +102,7 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
     log,
     onPulled: (uid, pulled) => receipts.markDelivered(uid, pulled),
   });
-  const friendService = new FriendServiceImpl({ db: store.db, users, messages, publisher, log });
+  const friendService = new FriendServiceImpl({ db: store.db, reads: store.reads, users, messages, publisher, log });
   const sessionService = new SessionServiceImpl({
     friendHeads: friendService,
     users,

@@ -12,6 +12,12 @@ export type StoreDialect = 'sqlite' | 'mysql';
  */
 export interface Store {
   readonly db: Kysely<Schema>;
+  /**
+   * For reads outside any transaction that answer clients (profiles, friend lists, group info): they see
+   * what is committed. On SQLite a connection of its own, so they do not wait for a write transaction
+   * (a large group's message holds the writer's connection for tens of ms); on MySQL the same pool.
+   */
+  readonly reads: Kysely<Schema>;
   readonly dialect: StoreDialect;
   close(): Promise<void>;
 }

@@ -57,7 +57,7 @@ export async function openMysqlStore(options: MysqlStoreOptions): Promise<Store>
     });
     return closing;
   };
-  return { db, dialect: 'mysql', close };
+  return { db, reads: db, dialect: 'mysql', close };
 }
 
 /** Creates the database when this user cannot see it yet (a user without CREATE on an existing database is fine). */

@@ -24,6 +24,8 @@ const MAX_REQUESTS_PER_PULL = 1000;
 
 export interface FriendServiceDeps {
   db: Kysely<Schema>;
+  /** what clients pull is read here (Store.reads) */
+  reads: Kysely<Schema>;
   users: UsersRepo;
   messages: MessageService;
   publisher: DeliveryPublisher;
@@ -43,14 +45,17 @@ interface Change {
  */
 export class FriendServiceImpl implements FriendService {
   private readonly d: FriendServiceDeps;
+  /** reads of lists and heads, outside any change */
   private readonly friends: FriendsRepo;
   private readonly requestsRepo: FriendRequestsRepo;
+  private readonly readMarks: FriendRequestsRepo;
   private readonly clock = new VersionClock();
 
   constructor(deps: FriendServiceDeps) {
     this.d = deps;
-    this.friends = new FriendsRepo(deps.db);
-    this.requestsRepo = new FriendRequestsRepo(deps.db);
+    this.friends = new FriendsRepo(deps.reads);
+    this.requestsRepo = new FriendRequestsRepo(deps.reads);
+    this.readMarks = new FriendRequestsRepo(deps.db);
   }
 
   async request(req: { uid: string; target: string; reason: string }): Promise<void> {
@@ -126,7 +131,7 @@ export class FriendServiceImpl implements FriendService {
 
   async unreadRequests(req: { uid: string; readUpTo: number }): Promise<number> {
     const upTo = version(req.readUpTo);
-    if (upTo > 0) await this.requestsRepo.markReadUpTo(req.uid, upTo);
+    if (upTo > 0) await this.readMarks.markReadUpTo(req.uid, upTo);
     return this.requestsRepo.unreadCount(req.uid);
   }
 

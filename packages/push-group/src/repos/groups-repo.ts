@@ -43,12 +43,15 @@ export interface GroupInfoChange {
  */
 export class GroupsRepo {
   private readonly db: Kysely<Schema>;
+  private readonly reads: Kysely<Schema>;
   /** active member lists, the hot path of group sends; invalidated cluster-wide after every change */
   private readonly members: GroupMemberCache;
   private readonly timeline: GroupTimeline;
 
-  constructor(db: Kysely<Schema>, members: GroupMemberCache, timeline: GroupTimeline) {
+  /** `reads`: for what clients ask about groups (Store.reads) */
+  constructor(db: Kysely<Schema>, members: GroupMemberCache, timeline: GroupTimeline, reads: Kysely<Schema> = db) {
     this.db = db;
+    this.reads = reads;
     this.members = members;
     this.timeline = timeline;
   }
@@ -71,7 +74,7 @@ export class GroupsRepo {
   }
 
   async record(gid: string): Promise<GroupRecord | undefined> {
-    const row = await this.db
+    const row = await this.reads
       .selectFrom('groups')
       .select(['gid', 'owner', 'type', 'mute', 'dismissed', 'lazy', 'updated_at', 'member_updated_at'])
       .where('gid', '=', gid)
@@ -98,7 +101,7 @@ export class GroupsRepo {
 
   async info(gids: string[]): Promise<GroupInfoDto[]> {
     if (gids.length === 0) return [];
-    const rows = await this.db.selectFrom('groups').selectAll().where('gid', 'in', gids).where('dismissed', '=', 0).execute();
+    const rows = await this.reads.selectFrom('groups').selectAll().where('gid', 'in', gids).where('dismissed', '=', 0).execute();
     const result: GroupInfoDto[] = [];
     for (const row of rows) result.push(toGroupInfoDto(row, (await this.activeMembers(row.gid)).size));
     return result;
@@ -106,7 +109,7 @@ export class GroupsRepo {
 
   /** since 0: the active members (cached like the member map). since > 0: members changed after it, removed ones with type REMOVED. */
   async membersSince(gid: string, since: number): Promise<readonly GroupMemberDto[]> {
-    const query = this.db.selectFrom('group_members').select(['gid', 'uid', 'alias', 'type', 'removed', 'updated_at']).where('gid', '=', gid);
+    const query = this.reads.selectFrom('group_members').select(['gid', 'uid', 'alias', 'type', 'removed', 'updated_at']).where('gid', '=', gid);
     if (since <= 0) {
       return this.members.roster(gid, async () => {
         const rows = await query.where('removed', '=', 0).orderBy('updated_at', 'asc').execute();

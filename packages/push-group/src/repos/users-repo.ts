@@ -27,6 +27,7 @@ export interface LookupOptions {
 
 export class UsersRepo {
   private readonly db: Kysely<Schema>;
+  private readonly reads: Kysely<Schema>;
   /** sender and receiver lookups of concurrent sends, one query per loop turn (MySQL) */
   private readonly batched: TickBatcher<string, UserDto> | undefined;
   /** on every send (the sender) and CONNECT */
@@ -34,8 +35,10 @@ export class UsersRepo {
   /** on every private send (the receiver) */
   private readonly existsQuery;
 
-  constructor(db: Kysely<Schema>, options: LookupOptions = {}) {
+  /** `reads`: for the profiles clients ask for (Store.reads) */
+  constructor(db: Kysely<Schema>, options: LookupOptions = {}, reads: Kysely<Schema> = db) {
     this.db = db;
+    this.reads = reads;
     this.byUidQuery = new PreparedQuery(db, (uid: string) => db.selectFrom('users').selectAll().where('uid', '=', uid));
     this.existsQuery = new PreparedQuery(db, (uid: string) => db.selectFrom('users').select('uid').where('uid', '=', uid));
     if (options.batchLookups) this.batched = new TickBatcher((uids) => this.loadMany(uids), (uid) => uid);
@@ -64,7 +67,7 @@ export class UsersRepo {
 
   async many(uids: string[]): Promise<UserDto[]> {
     if (uids.length === 0) return [];
-    const rows = await this.db.selectFrom('users').selectAll().where('uid', 'in', uids).execute();
+    const rows = await this.reads.selectFrom('users').selectAll().where('uid', 'in', uids).execute();
     return rows.map(toUserDto);
   }
 
@@ -122,7 +125,7 @@ export class UsersRepo {
 
   /** Exact uid or mobile; with `fuzzy` also name or display name containing the keyword. Ordered by uid for stable pages. */
   async search(query: { keyword: string; fuzzy: boolean; offset: number; limit: number; exclude: string[] }): Promise<UserDto[]> {
-    let select = this.db.selectFrom('users').selectAll().where((eb) => {
+    let select = this.reads.selectFrom('users').selectAll().where((eb) => {
       const matches: Expression<SqlBool>[] = [eb('uid', '=', query.keyword), eb('mobile', '=', query.keyword)];
       if (query.fuzzy) matches.push(containsIgnoringCase('name', query.keyword), containsIgnoringCase('display_name', query.keyword));
       return eb.or(matches);
