@@ -149,6 +149,27 @@ export function describeStoreContract(name: string, options: StoreContractOption
       assert.equal((await store.db.selectFrom('inbox').selectAll().execute()).length, 0);
     });
 
+    test('reads answer while a write transaction is open, and see only what is committed', async () => {
+      const { store } = await fresh();
+      await store.db.insertInto('kv').values({ k: 'before', v: '1' }).execute();
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let written!: () => void;
+      const inside = new Promise<void>((resolve) => (written = resolve));
+      const writing = store.db.transaction().execute(async (trx) => {
+        await trx.insertInto('kv').values({ k: 'during', v: '1' }).execute();
+        written();
+        await held;
+      });
+      await inside;
+      const whileOpen = await store.reads.selectFrom('kv').select('k').orderBy('k').execute();
+      assert.deepEqual(whileOpen.map((r) => r.k), ['before'], 'the open transaction neither blocks the read nor shows through');
+      release();
+      await writing;
+      const afterCommit = await store.reads.selectFrom('kv').select('k').orderBy('k').execute();
+      assert.deepEqual(afterCommit.map((r) => r.k), ['before', 'during']);
+    });
+
     test('concurrent transactions: atomic increments and locked read-modify-write lose nothing', async () => {
       const { store } = await fresh();
       const N = 24;
