@@ -9,5 +9,6 @@ export * from './json-text.ts';
 export * from './ws-envelope.ts';
 export * from './json-mapping.ts';
 export * from './web-sync-mapping.ts';
+export * from './pull-result-assembly.ts';
 export * from './auth/index.ts';
 export { lenientId, readId } from './json-coerce.ts';

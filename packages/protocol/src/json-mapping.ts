@@ -32,10 +32,14 @@ const PRIVATE_CONVERSATION = 0;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 /** `selfUid` is the receiving user: a private message addressed to them shows the sender as target. */
+/** A private message as its receiver sees it: the web form names the sender as the conversation's target. */
+export function isIncomingPrivate(msg: { conversation: { type: number; target: string } }, selfUid: string | undefined): boolean {
+  return msg.conversation.type === PRIVATE_CONVERSATION && selfUid !== undefined && selfUid === msg.conversation.target;
+}
+
 export function messageToWebJson(msg: Message, selfUid?: string): WebMessage {
   const { conversation, content } = msg;
-  const incomingPrivate = conversation.type === PRIVATE_CONVERSATION && selfUid !== undefined
-    && selfUid === conversation.target;
+  const incomingPrivate = isIncomingPrivate(msg, selfUid);
   return {
     from: msg.fromUser,
     target: incomingPrivate ? msg.fromUser : conversation.target,

@@ -5,12 +5,12 @@ import {
   lenientId,
   messageToWebJson,
   parseWebPull,
-  pullResultToWebJson,
   sendAckToWebJson,
   webSendToMessage,
   type JsonValue,
 } from '@fscpush/protocol';
 import { contentFromProto, messageToProto } from '../dto-mapping.ts';
+import { tcpPullResult, webPullResult } from '../encoded-messages.ts';
 import { defineHandler, invalid, isObject, type RequestContext } from './handler.ts';
 
 export const sendMessage = defineHandler({
@@ -58,8 +58,8 @@ export const pullMessages = defineHandler<PullInput, PullResult>({
     ctx.conn.inbox.delivered(current);
     return result;
   },
-  toTcp: (res) => Proto.PullMessageResult.encode({ message: res.messages.map(messageToProto), current: res.current, head: res.head }),
-  toWs: (res, ctx) => pullResultToWebJson({ message: res.messages.map(messageToProto), current: res.current, head: res.head }, ctx.uid),
+  toTcp: tcpPullResult,
+  toWs: (res, ctx) => webPullResult(res, ctx.uid),
   reportedHead: (res) => res.head,
 });
 
