@@ -8,9 +8,22 @@ export function parseJsonLossless(text: string): JsonValue {
   return JSON.parse(text, keepUnsafeIntegers) as JsonValue;
 }
 
-/** JSON.stringify that writes bigint values as decimal strings (ids are strings on the web side). */
+/**
+ * JSON.stringify that writes bigint values as decimal strings (ids are strings on the web side). Values
+ * rarely hold a bigint, and a replacer takes JSON.stringify off its fast path: it is used only when the
+ * plain call refuses one.
+ */
 export function stringifyJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  try {
+    return JSON.stringify(value);
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    return JSON.stringify(value, bigintAsString);
+  }
+}
+
+function bigintAsString(_key: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
 }
 
 function keepUnsafeIntegers(_key: string, value: unknown, context?: { source?: string }): unknown {

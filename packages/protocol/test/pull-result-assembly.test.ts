@@ -21,7 +21,7 @@ const group: Message = {
 const privateToBob: Message = {
   conversation: { type: 0, target: 'bob', line: 0 },
   fromUser: 'alice',
-  content: { type: 3, data: Buffer.from([0, 1, 2, 250]), remoteMediaUrl: 'http://m/x.jpg', mediaType: 1 },
+  content: { type: 3, data: Buffer.from([0, 1, 2, 250]), remoteMediaUrl: 'http://m/x.jpg', mediaType: 1, mentionedTarget: [] },
   messageId: '9007199254740993',
   serverTimestamp: '1764650000001',
   to: ['bob'],
