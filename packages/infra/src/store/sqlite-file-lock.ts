@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { FscError } from '@fscpush/core';
+import { FscError, isProcessAlive } from '@fscpush/core';
 
 export interface SqliteFileLock {
   readonly file: string;
@@ -28,7 +28,7 @@ export function lockSqliteFile(file: string): SqliteFileLock {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = readHolder(lockFile);
-    if (holder !== undefined && holder.host === hostname() && holder.pid !== process.pid && !alive(holder.pid)) {
+    if (holder !== undefined && holder.host === hostname() && holder.pid !== process.pid && !isProcessAlive(holder.pid)) {
       try {
         unlinkSync(lockFile);
       } catch (err) {
@@ -62,14 +62,5 @@ function releaseIfOurs(lockFile: string, me: string): void {
     if (readFileSync(lockFile, 'utf8').trim() === me) unlinkSync(lockFile);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
