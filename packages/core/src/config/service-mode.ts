@@ -19,11 +19,9 @@ export function modeFindings(service: Service | undefined, raw: ReadonlyMap<Conf
         (service === 'push-connector' ? '' : `; to keep ${service}'s data in a local SQLite file instead of MySQL set im.embed_db=1`),
     );
   }
-  if (embedDb === undefined) return { problems, warnings };
-  const embedded = embedDb === '1' || embedDb === 'true';
-  if (service === undefined && !embedded && (embedDb === '0' || embedDb === 'false')) {
+  if (service === undefined && (embedDb === '0' || embedDb === 'false')) {
     warnings.push('im.embed_db: the all-in-one server always keeps its data in its SQLite file (<data dir>/fscpush.sqlite); MySQL (im.jdbc_url) is for push-group and push-api run as their own services');
   }
-  if (service === 'push-connector') warnings.push('im.embed_db: push-connector keeps no data of its own; the key is for push-group and push-api');
+  if (service === 'push-connector' && embedDb !== undefined) warnings.push('im.embed_db: push-connector keeps no data of its own; the key is for push-group and push-api');
   return { problems, warnings };
 }
