@@ -125,6 +125,19 @@ describe('aliases', () => {
     }
     assert.equal(loadConfig({ file: propertiesFile('logging.file.name=logs/x.log\n') }).values['logging.file'], 'logs/x.log');
   });
+
+  test("Spring Boot's own spellings of the management port and the database are read as fscpush's", () => {
+    const { values, warnings } = loadConfig({
+      file: propertiesFile('management.server.port=9999\nmanagement.server.address=10.0.0.1\nspring.datasource.url=jdbc:mysql://db:3306/im\nspring.datasource.username=u\nspring.datasource.password=p\nspring.datasource.driver-class-name=com.mysql.cj.jdbc.Driver\n'),
+      service: 'push-group',
+    });
+    assert.equal(values['management.port'], 9999);
+    assert.equal(values['management.address'], '10.0.0.1');
+    assert.equal(values['im.jdbc_url'], 'jdbc:mysql://db:3306/im');
+    assert.equal(values['im.user'], 'u');
+    assert.equal(values['im.password'], 'p');
+    assert.deepEqual(warnings.map((w) => w.slice(0, w.indexOf(':'))), ['spring.datasource.driver-class-name']);
+  });
 });
 
 describe('unknown keys', () => {

@@ -59,7 +59,7 @@ for (const [service, description] of SERVICES) {
   program
     .command(service)
     .description(description)
-    .action(() => run(() => startClusterService({ ...sources(), service })));
+    .action(() => run((onFatal) => startClusterService({ ...sources(), service, onFatal })));
 }
 
 await program.parseAsync(process.argv);

@@ -65,3 +65,29 @@ describe('cluster mode, im.embed_db=1: one push-group keeps the data in its own 
     });
   });
 });
+
+describe('cluster mode, im.embed_db=1: a push-group that lost its claim while paused stops instead of splitting the data', () => {
+  const cluster = new TestCluster();
+  after(() => cluster.stop());
+
+  test('paused past its ZooKeeper session, replaced meanwhile, it shuts itself down when it resumes', async () => {
+    await cluster.prepare();
+    const paused = await cluster.start('push-group', EMBED);
+    paused.proc.kill('SIGSTOP');
+    // its claim goes with its session (zookeeper.session.timeout.ms 4 s here); until then a replacement is refused
+    let replacement: ServiceProcess | undefined;
+    const deadline = Date.now() + 60_000;
+    while (replacement === undefined && Date.now() < deadline) {
+      replacement = await cluster.start('push-group', EMBED).catch((err: Error) => {
+        assert.match(err.message, /another push-group already keeps its data in a local SQLite file/);
+        return undefined;
+      });
+    }
+    assert.ok(replacement, 'a replacement started once the paused one had lost its session');
+    paused.proc.kill('SIGCONT');
+    const { code } = await paused.exited;
+    assert.equal(code, 1);
+    assert.ok(paused.output.some((line) => line.includes('another instance took the ZooKeeper claim on this store')), paused.output.slice(-5).join('\n'));
+    assert.match((await cluster.login(replacement, '13400000003', 'after-c')).userId, /\S/, 'the replacement serves');
+  });
+});

@@ -26,6 +26,11 @@ export const FOREIGN_ALIASES: Record<string, ForeignAlias> = {
   'logging.level.root': { key: 'log.level', value: springLevel },
   'logging.file.name': { key: 'logging.file' },
   'dubbo.consumer.timeout': { key: 'rpc.timeout.ms' },
+  'management.server.port': { key: 'management.port' },
+  'management.server.address': { key: 'management.address' },
+  'spring.datasource.url': { key: 'im.jdbc_url' },
+  'spring.datasource.username': { key: 'im.user' },
+  'spring.datasource.password': { key: 'im.password' },
 };
 
 const NO_SPRING = 'fscpush has no Spring container; nothing to set';
@@ -48,7 +53,7 @@ export const FOREIGN_KEYS: Record<string, string> = {
 
 /** Whole namespaces, longest prefix first when matched. */
 export const FOREIGN_NAMESPACES: Record<string, string> = {
-  'spring.datasource.': 'the database is im.jdbc_url, im.user, im.password (pool: im.pool.size)',
+  'spring.datasource.': 'the driver and pool are built in: the database is im.jdbc_url, im.user, im.password, pool im.pool.size',
   'spring.http.': "Spring's HTTP encoding settings: fscpush's HTTP servers always speak UTF-8 JSON",
   'spring.': NO_SPRING,
   'server.ssl.': PEM_HTTPS,

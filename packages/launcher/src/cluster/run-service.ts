@@ -20,6 +20,8 @@ const DEFAULT_RPC_PORTS: Record<ServiceName, number> = { 'push-connector': 7461,
 export interface ClusterOptions extends ConfigSource {
   service: ServiceName;
   log?: Logger;
+  /** Something the service cannot run without was lost (its store claim); it has shut itself down. */
+  onFatal?: () => void;
 }
 
 export interface ClusterService {
@@ -92,7 +94,7 @@ export async function startClusterService(options: ClusterOptions): Promise<Clus
     } else {
       const grid = ops.grid(await createHazelcastGrid({ clusterName: config['hazelcast.cluster.name'], members: hostPortList(config['hazelcast.members'], 5701), log: nodeLog }));
       shutdown.add('grid', () => grid.close());
-      const store = ops.store(await openServiceStore({ config, service, dataDir, zookeeper, shutdown, log: nodeLog }));
+      const store = ops.store(await openServiceStore({ config, service, dataDir, zookeeper, shutdown, log: nodeLog, ...(options.onFatal && { onFatal: options.onFatal }) }));
       shutdown.add('store', () => store.close());
       if (service === 'push-group') {
         const group = await startPushGroup({ config, nodeId, registry, bus, grid, store, log: nodeLog, ...(httpTls && { tls: httpTls }) });

@@ -14,6 +14,8 @@ export interface ServiceStoreOptions {
   zookeeper: ZkSessionOptions;
   shutdown: ShutdownSequence;
   log: Logger;
+  /** Called after the service shut itself down because another instance took its store claim. */
+  onFatal?: () => void;
 }
 
 /**
@@ -32,7 +34,11 @@ export async function openServiceStore(options: ServiceStoreOptions): Promise<St
     service,
     kind: embedded ? 'sqlite' : 'mysql',
     holder: { host: hostname(), pid: process.pid, ...(mysql ? { database: `${mysql.host}:${mysql.port}/${mysql.database}` } : { file }) },
-    onLost: (err) => log.error({ err }, `${service}: lost the ZooKeeper claim on its store; another instance may be using it`),
+    // our session expired and another instance claimed the store meanwhile: serving on would split the data
+    onLost: (err) => {
+      log.fatal({ err }, `${service}: another instance took the ZooKeeper claim on this store while the session was renewed; shutting down`);
+      void shutdown.run(config['shutdown.timeout.ms']).then(() => options.onFatal?.());
+    },
     logger: log,
   });
   shutdown.add('store-claim', () => claim.release());
