@@ -27,6 +27,7 @@ export const ERROR_TABLE = {
   STORE_UNAVAILABLE: { protocolCode: 4, httpStatus: 503, retriable: true, message: 'database unavailable' },
   NODE_ID_CONFLICT: { protocolCode: 4, httpStatus: 500, retriable: false, message: 'node id held by another live instance' },
   NODE_ID_EXHAUSTED: { protocolCode: 4, httpStatus: 500, retriable: false, message: 'no free node id' },
+  STORE_CLAIMED: { protocolCode: 4, httpStatus: 500, retriable: false, message: 'data store held by another instance' },
   CONFIG_INVALID: { protocolCode: 4, httpStatus: 500, retriable: false, message: 'invalid configuration' },
 } as const;
 

@@ -13,3 +13,4 @@ export * from './contracts/delivery.ts';
 export * from './net/listen.ts';
 export * from './contracts/friends.ts';
 export * from './contracts/receipts.ts';
+export * from './process-alive.ts';

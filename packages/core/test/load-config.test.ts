@@ -182,12 +182,12 @@ test('flag-like and enum keys reject near misses', () => {
 });
 
 test('legacy keys produce warnings, not errors', () => {
-  const file = propertiesFile('push.ssl.keystore=/etc/keystore.jks\nim.embed_db=1\npush.tcp.port=7001\n');
+  const file = propertiesFile('push.ssl.keystore=/etc/keystore.jks\nim.embed_db=0\npush.tcp.port=7001\n');
   const { values, warnings } = loadConfig({ file });
   assert.equal(values['push.tcp.port'], 7001);
   assert.equal(warnings.length, 2);
   assert.ok(warnings.some((w) => w.startsWith('push.ssl.keystore:') && w.includes('push.ssl.cert')), warnings.join('\n'));
-  assert.ok(warnings.some((w) => w.startsWith('im.embed_db:') && w.includes('fscpush.mode')), warnings.join('\n'));
+  assert.ok(warnings.some((w) => w.startsWith('im.embed_db:') && w.includes('always keeps its data in its SQLite file')), warnings.join('\n'));
 });
 
 test('legacy keys and current keys do not overlap', () => {

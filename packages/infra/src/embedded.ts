@@ -5,3 +5,4 @@ export { MemoryGrid } from './grid/memory-grid.ts';
 export { openSqliteStore } from './store/sqlite-store.ts';
 export { LocalFileStorage } from './media/local-file-storage.ts';
 export { createLocalMediaListener } from './media/local-media-listener.ts';
+export { lockSqliteFile, type SqliteFileLock } from './store/sqlite-file-lock.ts';

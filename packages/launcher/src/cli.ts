@@ -35,6 +35,11 @@ async function run(start: (onFatal: () => void) => Promise<Stoppable>): Promise<
       process.stderr.write(`${err.message}\n`);
       process.exit(2);
     }
+    // another instance holds this one's data store: the operator's to resolve, the message says how
+    if (err instanceof FscError && err.code === 'STORE_CLAIMED') {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
     throw err;
   }
   stopOnSignals(server);
@@ -54,7 +59,7 @@ for (const [service, description] of SERVICES) {
   program
     .command(service)
     .description(description)
-    .action(() => run(() => startClusterService({ ...sources(), service })));
+    .action(() => run((onFatal) => startClusterService({ ...sources(), service, onFatal })));
 }
 
 await program.parseAsync(process.argv);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { FscError, ShutdownSequence, createLogger, loadConfig, loadTls, type ConfigSource, type ConfigValues, type Logger } from '@fscpush/core';
-import { InProcessBus, InProcessRegistry, MemoryGrid, openSqliteStore } from '@fscpush/infra/embedded';
+import { InProcessBus, InProcessRegistry, MemoryGrid, lockSqliteFile, openSqliteStore } from '@fscpush/infra/embedded';
 import { startPushApi } from '@fscpush/push-api';
 import { startPushConnector } from '@fscpush/push-connector';
 import { startPushGroup } from '@fscpush/push-group';
@@ -48,7 +48,10 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const shutdown = new ShutdownSequence();
   try {
     const management = await ops.listen(log, shutdown);
-    const store = ops.store(await openSqliteStore(join(dataDir, 'fscpush.sqlite'), { cacheMb: config['embedded.sqlite.cache.mb'] }));
+    const storeFile = join(dataDir, 'fscpush.sqlite');
+    const lock = lockSqliteFile(storeFile);
+    shutdown.add('store-lock', () => lock.release());
+    const store = ops.store(await openSqliteStore(storeFile, { cacheMb: config['embedded.sqlite.cache.mb'] }));
     shutdown.add('store', () => store.close());
     const media = await startEmbeddedMedia(config, dataDir, httpTls, log.child({ svc: 'media' }));
     shutdown.add('media', () => media.close());

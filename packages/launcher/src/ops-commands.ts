@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { FscError, loadConfig, type ConfigSource } from '@fscpush/core';
+import { FscError, isProcessAlive, loadConfig, type ConfigSource } from '@fscpush/core';
 import { managementUrl, type OpsService } from '@fscpush/ops';
 
 const SERVICES: readonly OpsService[] = ['all', 'push-group', 'push-connector', 'push-api'];
@@ -44,7 +44,7 @@ export function registerOpsCommands(program: Command, sources: () => ConfigSourc
           if (opts.quiet !== true) process.stdout.write(`${said}\n`);
           process.exit(HEALTH_EXIT.up);
         }
-        if (pid !== undefined && !alive(pid)) process.exit(HEALTH_EXIT.processGone);
+        if (pid !== undefined && !isProcessAlive(pid)) process.exit(HEALTH_EXIT.processGone);
         if (Date.now() >= deadline) {
           if (opts.quiet !== true) process.stdout.write(`${said}\n`);
           process.exit(HEALTH_EXIT.notReady);
@@ -93,14 +93,5 @@ async function probe(url: string): Promise<{ status: number; body?: Record<strin
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code;
     return { status: 0, error: cause ?? (err as Error).message };
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

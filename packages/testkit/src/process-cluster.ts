@@ -33,6 +33,8 @@ export class ServiceProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   ports: Record<string, number> = {};
   node = '';
+  /** Every line the process wrote to stdout (its JSON log unless logging.file is set). */
+  readonly output: string[] = [];
 
   constructor(service: Service, proc: ChildProcess) {
     this.service = service;
@@ -114,12 +116,20 @@ export class ProcessCluster {
     client.close();
   }
 
-  /** Starts a service with its own data dir and waits for its "started" log line. */
-  async start(service: Service, extraEnv: Record<string, string> = {}, dataDir?: string): Promise<ServiceProcess> {
+  /**
+   * Starts a service with its own data dir and waits for its "started" log line. With `settings: 'file'`
+   * the process gets no FSCPUSH_* variables at all: the caller wrote every setting into
+   * <data dir>/application.properties (see env() for what the engines need).
+   */
+  async start(service: Service, extraEnv: Record<string, string> = {}, dataDir?: string, options: { settings?: 'env' | 'file' } = {}): Promise<ServiceProcess> {
     const dir = dataDir ?? mkdtempSync(join(this.baseDir, `${service}-`));
+    const env =
+      options.settings === 'file'
+        ? { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('FSCPUSH_'))), ...extraEnv }
+        : { ...process.env, ...this.env(extraEnv), FSCPUSH_LOG_LEVEL: process.env['FSCPUSH_TEST_LOG'] === '1' ? 'debug' : 'info' };
     const proc = spawn(process.execPath, [...this.nodeArgs, join(ROOT, 'bin/fscpush.js'), service, '--data-dir', dir, '--config', join(dir, 'application.properties')], {
       cwd: ROOT,
-      env: { ...process.env, ...this.env(extraEnv), FSCPUSH_LOG_LEVEL: process.env['FSCPUSH_TEST_LOG'] === '1' ? 'debug' : 'info' },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const sp = new ServiceProcess(service, proc);
@@ -130,6 +140,7 @@ export class ProcessCluster {
     await new Promise<void>((res, rej) => {
       const timer = setTimeout(() => rej(new Error(`${service} did not start in 60 s: ${errors.join('').slice(-2000)}`)), 60_000);
       lines.on('line', (line) => {
+        sp.output.push(line);
         if (process.env['FSCPUSH_TEST_LOG'] === '1') process.stderr.write(`[${service}] ${line}\n`);
         if (!line.includes(`"fscpush ${service} started"`)) return;
         clearTimeout(timer);

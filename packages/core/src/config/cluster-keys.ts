@@ -20,6 +20,7 @@ export const CLUSTER_KEYS = {
   'push.kafka.replication': { schema: positiveInt, default: '1', description: 'replication factor of the topics fscpush creates (3 in production)' },
   'hazelcast.members': { schema: hostPorts, default: '127.0.0.1:5701', description: 'Hazelcast members (host[:port], comma-separated) holding sessions, SMS codes and counters' },
   'hazelcast.cluster.name': { schema: z.string().min(1), default: 'fscpush', description: 'Hazelcast cluster name' },
+  'im.embed_db': { schema: z.enum(['0', '1', 'false', 'true']).transform((v) => v === '1' || v === 'true'), default: '0', description: "push-group/push-api run as their own services: 1 = keep this service's data in a local SQLite file (<data dir>/<service>.sqlite, FShareChat's embedded H2) instead of MySQL; one such instance per service in the cluster, enforced at start. The all-in-one server always uses SQLite" },
   'im.jdbc_url': { schema: z.string().regex(/^jdbc:(mysql|mariadb):\/\/[^\s]+$/, 'jdbc:mysql://host:port/database'), default: 'jdbc:mysql://127.0.0.1:3306/fscpush?useUnicode=true&characterEncoding=utf8', description: 'MySQL/MariaDB database (created if missing; migrations run at start)' },
   'im.user': { schema: z.string(), default: 'fscpush', description: 'database user' },
   'im.password': { schema: z.string(), default: '', description: 'database password', secret: true },

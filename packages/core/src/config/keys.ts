@@ -83,7 +83,6 @@ export const LEGACY_KEYS: Record<string, string> = {
   'push.ssl.keystore': 'JKS keystores are Java-only: convert to PEM and set push.ssl.cert/push.ssl.key',
   'push.ssl.truststore': 'JKS keystores are Java-only: convert to PEM and set push.ssl.cert/push.ssl.key',
   'push.ssl.password': 'not needed with PEM files',
-  'im.embed_db': 'use fscpush.mode=embedded|cluster',
-  'spring.application.name': 'not used',
+  'spring.application.name': 'each process is named by its service command (push-group, push-connector, push-api)',
   'sms.cp': 'use sms.provider',
 };

@@ -2,6 +2,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { getProperties } from 'properties-file';
 import { FscError } from '../errors.ts';
 import { CONFIG_KEYS, LEGACY_KEYS, type ConfigKey, type ConfigValues, type KeySpec } from './keys.ts';
+import { classifyForeignKey } from './foreign-keys.ts';
+import { modeFindings } from './service-mode.ts';
 
 export interface ConfigSource {
   /** application.properties to read; missing file = defaults only. */
@@ -43,6 +45,8 @@ export function loadConfig(source: ConfigSource = {}): LoadedConfig {
   const raw = new Map<ConfigKey, string>();
   const problems: string[] = [];
   const warnings: string[] = [];
+  // FShareChat spellings of fscpush keys; the fscpush spelling wins when a file has both
+  const aliased = new Map<ConfigKey, string>();
 
   if (source.file !== undefined && existsSync(source.file)) {
     const props = getProperties(readFileSync(source.file, 'utf8'));
@@ -53,9 +57,15 @@ export function loadConfig(source: ConfigSource = {}): LoadedConfig {
       if (serviceMeaning !== undefined && key === undefined) warnings.push(`${name}: ignored for ${source.service}: ${serviceMeaning}`);
       else if (key) raw.set(key, value.trim());
       else if (Object.hasOwn(LEGACY_KEYS, name)) warnings.push(`${name}: ${LEGACY_KEYS[name]}`);
-      else problems.push(`${name}: unknown key (in ${source.file})`);
+      else {
+        const foreign = classifyForeignKey(name, value);
+        if (foreign.kind === 'alias') aliased.set(foreign.key, foreign.value);
+        else if (foreign.kind === 'warn') warnings.push(`${name}: ${foreign.message}`);
+        else problems.push(`${name}: unknown key (in ${source.file})${foreign.suggestion === undefined ? '' : `; did you mean ${foreign.suggestion}?`}`);
+      }
     }
   }
+  for (const [key, value] of aliased) if (!raw.has(key)) raw.set(key, value);
   const env = source.env ?? {};
   for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) {
     const value = env[envNameOf(key)];
@@ -66,6 +76,10 @@ export function loadConfig(source: ConfigSource = {}): LoadedConfig {
     if (!resolved) problems.push(`${key}: unknown key (override)`);
     else if (value !== undefined) raw.set(resolved, String(value));
   }
+
+  const mode = modeFindings(source.service, raw);
+  problems.push(...mode.problems);
+  warnings.push(...mode.warnings);
 
   const values: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(CONFIG_KEYS) as [ConfigKey, (typeof CONFIG_KEYS)[ConfigKey]][]) {

@@ -3,11 +3,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ShutdownSequence, createLogger, loadConfig, loadTls, type ConfigSource, type ConfigValues, type Logger } from '@fscpush/core';
 import type { Store } from '@fscpush/infra';
-import { MinioStorage, createHazelcastGrid, createKafkaBus, createZkNodeIdAllocator, createZkRegistry, openMysqlStore } from '@fscpush/infra/cluster';
+import { MinioStorage, createHazelcastGrid, createKafkaBus, createZkNodeIdAllocator, createZkRegistry } from '@fscpush/infra/cluster';
 import { startPushApi } from '@fscpush/push-api';
 import { startPushConnector } from '@fscpush/push-connector';
 import { startPushGroup } from '@fscpush/push-group';
-import { advertisedHost, hostPortList, mysqlEndpoint, zookeeperConnectString } from './endpoints.ts';
+import { advertisedHost, hostPortList, zookeeperConnectString } from './endpoints.ts';
+import { openServiceStore } from './service-store.ts';
 import { instanceKey } from './instance-key.ts';
 import { ServiceOps, countConnections } from '@fscpush/ops';
 
@@ -19,6 +20,8 @@ const DEFAULT_RPC_PORTS: Record<ServiceName, number> = { 'push-connector': 7461,
 export interface ClusterOptions extends ConfigSource {
   service: ServiceName;
   log?: Logger;
+  /** Something the service cannot run without was lost (its store claim); it has shut itself down. */
+  onFatal?: () => void;
 }
 
 export interface ClusterService {
@@ -91,7 +94,7 @@ export async function startClusterService(options: ClusterOptions): Promise<Clus
     } else {
       const grid = ops.grid(await createHazelcastGrid({ clusterName: config['hazelcast.cluster.name'], members: hostPortList(config['hazelcast.members'], 5701), log: nodeLog }));
       shutdown.add('grid', () => grid.close());
-      const store = ops.store(await openMysqlStore({ ...mysqlEndpoint(config['im.jdbc_url']), user: config['im.user'], password: config['im.password'], poolSize: config['im.pool.size'], log: nodeLog }));
+      const store = ops.store(await openServiceStore({ config, service, dataDir, zookeeper, shutdown, log: nodeLog, ...(options.onFatal && { onFatal: options.onFatal }) }));
       shutdown.add('store', () => store.close());
       if (service === 'push-group') {
         const group = await startPushGroup({ config, nodeId, registry, bus, grid, store, log: nodeLog, ...(httpTls && { tls: httpTls }) });
