@@ -20,7 +20,8 @@ export interface AndroidAppOptions {
 
 /**
  * FShareChat's Android app (android-chat on the push SDK) as it behaves on the wire:
- * - CONNECT, then PING at once, before CONNECT_ACK; on CONNECT_ACK, FP, then one MP from its stored seq;
+ * - CONNECT, then PING at once, before CONNECT_ACK, and again every interval it announced; on CONNECT_ACK,
+ *   FP, then one MP from its stored seq;
  * - on each MN one MP from `head - 1`; it never pulls again because a pull's current is below its head;
  * - one request-id counter for every request of every connection, wrapping after 65535; answers matched
  *   by (signal, subSignal), then id;
@@ -42,6 +43,7 @@ export class AndroidApp implements ClientApp {
   readonly #requestTimeoutMs: number;
   #client: TcpImClient | undefined;
   #loop: Promise<void> | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
   #closing = false;
 
   constructor(account: AppAccount, options: AndroidAppOptions = {}) {
@@ -76,6 +78,12 @@ export class AndroidApp implements ClientApp {
       clientId: this.account.clientId,
     });
     if (!result.accepted) throw new AppRequestRefused('CONNECT', result.code);
+    void client.closed.then((info) => {
+      if (!this.#closing) this.errors.push(new Error(`the server closed the connection: ${info.reason}`));
+    });
+    this.#heartbeat = setInterval(() => {
+      if (client.isOpen) client.ping(PING_INTERVAL_MS).catch((err: Error) => this.#failed(err));
+    }, PING_INTERVAL_MS).unref();
     this.#loop = runPushLoop(client.pushes, (push) => this.#onPush(push), (err) => this.#failed(err));
     await this.#refreshFriends();
     await this.#pull(BigInt(this.storedSeq), 'connect');
@@ -83,6 +91,7 @@ export class AndroidApp implements ClientApp {
 
   async close(): Promise<void> {
     this.#closing = true;
+    clearInterval(this.#heartbeat);
     await this.#client?.close();
     await this.#loop;
   }

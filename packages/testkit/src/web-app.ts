@@ -11,6 +11,8 @@ import { WsImClient, type WsPush } from './ws-im-client.ts';
 const TEXT = 1;
 const FRIEND_REQUEST_ACCEPT = 1;
 const BYTE_RESULT_OK = 200;
+/** vue-chat sends its heartbeat text this often; the server's WebSocket idle timeout is 60 s. */
+const HEARTBEAT_MS = 25_000;
 
 export interface WebAppOptions {
   /** localStorage.message_id: the request-id counter, kept across connections. */
@@ -20,7 +22,7 @@ export interface WebAppOptions {
 
 /**
  * FShareChat's web client (vue-chat) as it behaves on the wire:
- * - on CONNECT_ACK: FP {version:0}, FRP {version}, MP {messageId: last_message_seq, pullType 0,
+ * - its heartbeat text every 25 s; on CONNECT_ACK: FP {version:0}, FRP {version}, MP {messageId: last_message_seq, pullType 0,
  *   sendMessageCount}, and only then last_message_seq = the ack's messageHead;
  * - on each MN: last_message_seq = head, the send count reset, MP {messageId: head, pullType 1};
  * - a local copy of what its user typed only (keeping its local id, so its own message pulled back shows
@@ -43,6 +45,7 @@ export class WebApp implements ClientApp {
   readonly #requestTimeoutMs: number;
   #client: WsImClient | undefined;
   #loop: Promise<void> | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
   #closing = false;
 
   constructor(account: AppAccount, options: WebAppOptions = {}) {
@@ -69,6 +72,12 @@ export class WebApp implements ClientApp {
       clientId: this.account.clientId,
     });
     if (!result.accepted) throw new AppRequestRefused('CONNECT', result.code);
+    void client.closed.then((info) => {
+      if (!this.#closing) this.errors.push(new Error(`the server closed the connection: ${info.reason}`));
+    });
+    this.#heartbeat = setInterval(() => {
+      if (client.isOpen) void client.ping();
+    }, HEARTBEAT_MS).unref();
     const ack = result.ack as { messageHead?: unknown };
     this.#loop = runPushLoop(client.pushes, (push) => this.#onPush(push), (err) => this.#failed(err));
     const friends = this.#refreshFriends();
@@ -80,6 +89,7 @@ export class WebApp implements ClientApp {
 
   async close(): Promise<void> {
     this.#closing = true;
+    clearInterval(this.#heartbeat);
     await this.#client?.close();
     await this.#loop;
   }
