@@ -239,7 +239,7 @@ export function conformanceSuite(title: string, startEnv: () => Promise<Conforma
       const bob = uid('bob');
       await Promise.all(devicesOf('bob').map((a) => a.close()));
       const pullsBefore = new Map(devicesOf('bob').map((a) => [a, a.pulls.length]));
-      const storedBefore = new Map(devicesOf('bob').map((a) => [a, a instanceof AndroidApp ? a.storedSeq : (a as WebApp).lastMessageSeq]));
+      const storedBefore = new Map(devicesOf('bob').map((a) => [a, a.resumeSeq]));
       const sendMany = async (from: 'alice-android' | 'alice-web') => {
         const ids: string[] = [];
         for (let n = 0; n < BACKLOG / 2; n++) ids.push(await send(from, { type: PRIVATE, target: bob }, backlogText(from, n), [bob]));

@@ -52,6 +52,10 @@ export class AndroidApp implements ClientApp {
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   }
 
+  get resumeSeq(): string {
+    return this.storedSeq;
+  }
+
   get online(): boolean {
     return this.#client?.isOpen ?? false;
   }

@@ -43,6 +43,8 @@ export interface ClientApp {
   readonly requestIds: RequestIdCounter;
   readonly errors: readonly Error[];
   readonly online: boolean;
+  /** The seq the app's pull on its next connect starts from (what it stored). */
+  readonly resumeSeq: string;
   connect(endpoint: AppEndpoint): Promise<void>;
   /** Drops the connection as a killed app or closed tab does; the app's stored state stays. */
   close(): Promise<void>;

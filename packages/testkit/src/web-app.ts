@@ -54,6 +54,10 @@ export class WebApp implements ClientApp {
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   }
 
+  get resumeSeq(): string {
+    return this.lastMessageSeq ?? '0';
+  }
+
   get online(): boolean {
     return this.#client?.isOpen ?? false;
   }
@@ -82,7 +86,7 @@ export class WebApp implements ClientApp {
     this.#loop = runPushLoop(client.pushes, (push) => this.#onPush(push), (err) => this.#failed(err));
     const friends = this.#refreshFriends();
     const requests = this.#pullFriendRequests();
-    const pull = this.#pull('connect', this.lastMessageSeq ?? '0', 0, this.sendCount);
+    const pull = this.#pull('connect', this.resumeSeq, 0, this.sendCount);
     this.lastMessageSeq = String(ack.messageHead);
     await Promise.all([friends, requests, pull]);
   }
