@@ -5,3 +5,8 @@ export * from './request-tracker.ts';
 export * from './tcp-im-client.ts';
 export * from './ws-im-client.ts';
 export * from './process-cluster.ts';
+export * from './message-store.ts';
+export * from './app-login.ts';
+export * from './client-app.ts';
+export * from './android-app.ts';
+export * from './web-app.ts';

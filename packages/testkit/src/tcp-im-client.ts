@@ -11,7 +11,7 @@ import type {
   RequestOptions, SendTextResult, SubSignalRef,
 } from './im-client.ts';
 import { PushStream } from './push-stream.ts';
-import { DEFAULT_REQUEST_TIMEOUT_MS, RequestTracker } from './request-tracker.ts';
+import { DEFAULT_REQUEST_TIMEOUT_MS, RequestTracker, type RequestIdCounter } from './request-tracker.ts';
 import { TestkitError } from './testkit-error.ts';
 
 export interface TcpAck {
@@ -31,6 +31,15 @@ export interface TcpImClientOptions {
   requestTimeoutMs?: number;
   maxBodyBytes?: number;
   pushBuffer?: number;
+  /** The app's request-id counter (it outlives one connection); default: a new one starting at 1. */
+  requestIds?: RequestIdCounter;
+  /**
+   * Match a PUB_ACK to its request by (signal, subSignal) and then messageId, as the Android SDK does: a
+   * PUB_ACK with the request's id but another sub-signal is a push. Default: by messageId alone.
+   */
+  matchSubSignal?: boolean;
+  /** Called right after CONNECT is written, before CONNECT_ACK (the Android app sends PING there). */
+  onConnectSent?: (client: TcpImClient) => void;
 }
 
 /** One TCP connection speaking the Android client's binary protocol. Not reusable after close. */
@@ -42,7 +51,9 @@ export class TcpImClient implements ChatClient {
   readonly requestTimeoutMs: number;
   #resolveClosed: (info: CloseInfo) => void;
   #decoder: FrameDecoder;
-  #requests = new RequestTracker<Frame>();
+  #requests: RequestTracker<Frame>;
+  readonly #matchSubSignal: boolean;
+  readonly #onConnectSent: ((client: TcpImClient) => void) | undefined;
   #socket: net.Socket | undefined;
   #socketError: Error | undefined;
   #connectAck: PromiseWithResolvers<Frame> | undefined;
@@ -54,6 +65,9 @@ export class TcpImClient implements ChatClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#decoder = new FrameDecoder(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes });
     this.pushes = new PushStream<TcpPush>(options.pushBuffer);
+    this.#requests = new RequestTracker<Frame>(options.requestIds);
+    this.#matchSubSignal = options.matchSubSignal ?? false;
+    this.#onConnectSent = options.onConnectSent;
     const closed = Promise.withResolvers<CloseInfo>();
     this.closed = closed.promise;
     this.#resolveClosed = closed.resolve;
@@ -94,6 +108,7 @@ export class TcpImClient implements ChatClient {
         messageId: 0,
         body: encodeConnectBody({ userName: options.userName, password: options.password, clientIdentifier: options.clientId }),
       }));
+      this.#onConnectSent?.(this);
       const frame = await withDeadline(ack, timeoutMs, 'CONNECT_ACK');
       return connectResult(frame);
     } catch (err) {
@@ -108,7 +123,8 @@ export class TcpImClient implements ChatClient {
   async request(subSignal: SubSignalRef, payload: Uint8Array, options: RequestOptions = {}): Promise<TcpAck> {
     const sub = toSubSignal(subSignal);
     const messageId = this.#requests.nextId();
-    const answer = this.#requests.track(messageId, Signal.PUB_ACK, options.timeoutMs ?? this.requestTimeoutMs, `PUBLISH/${subSignalName(sub)}`);
+    const label = `PUBLISH/${subSignalName(sub)}`;
+    const answer = this.#requests.track(messageId, Signal.PUB_ACK, options.timeoutMs ?? this.requestTimeoutMs, label, this.#matchSubSignal ? sub : undefined);
     try {
       this.#write(encodeFrame({ signal: Signal.PUBLISH, subSignal: sub, messageId, body: payload }));
     } catch (err) {
@@ -226,7 +242,7 @@ export class TcpImClient implements ChatClient {
       return;
     }
     if ((frame.signal === Signal.PUB_ACK || frame.signal === Signal.PING)
-      && this.#requests.settle(frame.messageId, frame.signal, frame)) return;
+      && this.#requests.settle(frame.messageId, frame.signal, frame, frame.subSignal)) return;
     this.pushes.add({
       signal: frame.signal,
       signalName: signalName(frame.signal),

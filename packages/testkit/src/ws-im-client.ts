@@ -10,7 +10,7 @@ import type {
 } from './im-client.ts';
 import { parseJsonContent, parseOrBadResponse, toSubSignal } from './parse-helpers.ts';
 import { PushStream } from './push-stream.ts';
-import { DEFAULT_REQUEST_TIMEOUT_MS, RequestTracker } from './request-tracker.ts';
+import { DEFAULT_REQUEST_TIMEOUT_MS, RequestTracker, type RequestIdCounter } from './request-tracker.ts';
 import { TestkitError } from './testkit-error.ts';
 
 export interface WsAck {
@@ -31,6 +31,8 @@ export interface WsImClientOptions {
   url?: string;
   /** Certificate authority to trust for wss:// (a test server's self-signed certificate). */
   ca?: string | Buffer;
+  /** The app's request-id counter (vue-chat keeps it in localStorage); default: a new one starting at 1. */
+  requestIds?: RequestIdCounter;
 }
 
 /** One WebSocket connection speaking the web client's JSON envelope. Not reusable after close. */
@@ -42,7 +44,7 @@ export class WsImClient implements ChatClient {
   readonly requestTimeoutMs: number;
   readonly #url: string | undefined;
   #resolveClosed: (info: CloseInfo) => void;
-  #requests = new RequestTracker<WsServerEnvelope>();
+  #requests: RequestTracker<WsServerEnvelope>;
   #ws: WebSocket | undefined;
   #wsError: Error | undefined;
   #connectAck: PromiseWithResolvers<WsServerEnvelope> | undefined;
@@ -55,6 +57,7 @@ export class WsImClient implements ChatClient {
   constructor(options: WsImClientOptions = {}) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.pushes = new PushStream<WsPush>(options.pushBuffer);
+    this.#requests = new RequestTracker<WsServerEnvelope>(options.requestIds);
     this.#url = options.url;
     this.#ca = options.ca;
     const closed = Promise.withResolvers<CloseInfo>();

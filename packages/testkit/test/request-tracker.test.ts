@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PushStream, RequestTracker, TestkitError } from '../src/index.ts';
+import { PushStream, RequestIdCounter, RequestTracker, TestkitError } from '../src/index.ts';
 
 test('message ids count from 1 and wrap from 65535 to 1, skipping ids in flight', async () => {
   const tracker = new RequestTracker<string>();
@@ -22,6 +22,25 @@ test('settle matches id and kind; timeouts and rejectAll reject', async () => {
   await assert.rejects(answer, { code: 'CLOSED' });
   await assert.rejects(tracker.track(9, 10, 5, 'slow'), { code: 'TIMEOUT' });
   assert.equal(tracker.size, 0);
+});
+
+test('one id counter shared by trackers keeps counting across them and wraps after 65535', () => {
+  const ids = new RequestIdCounter(65534);
+  const first = new RequestTracker<string>(ids);
+  assert.equal(first.nextId(), 65535);
+  const second = new RequestTracker<string>(ids);
+  assert.equal(second.nextId(), 1, 'a new connection of the same app continues the counter');
+  assert.equal(ids.lastId, 1);
+  assert.throws(() => new RequestIdCounter(65536), RangeError);
+});
+
+test('a request naming a sub-signal is settled only by an answer with that sub-signal', async () => {
+  const tracker = new RequestTracker<string>();
+  const answer = tracker.track(5, 10, 1000, 'MP', 19);
+  assert.equal(tracker.settle(5, 10, 'an answer to another kind of request', 17), false);
+  assert.equal(tracker.settle(5, 10, 'no sub-signal'), false);
+  assert.equal(tracker.settle(5, 10, 'ok', 19), true);
+  assert.equal(await answer, 'ok');
 });
 
 test('push stream: earlier pushes are found, each handed out once, iterator ends on close', async () => {

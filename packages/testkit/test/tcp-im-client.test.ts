@@ -6,7 +6,7 @@ import {
   pingBackText, pubAckParts,
 } from '@fscpush/protocol';
 import type { Frame } from '@fscpush/protocol';
-import { TcpImClient } from '../src/index.ts';
+import { RequestIdCounter, TcpImClient } from '../src/index.ts';
 
 // A tiny fake server: just enough protocol to exercise the client.
 let server: net.Server;
@@ -41,6 +41,10 @@ function onFrame(socket: net.Socket, frame: Frame): void {
     reply(socket, Signal.PUB_ACK, SubSignal.MP, frame.messageId, pubAckParts(0, Proto.PullMessageResult.encode({ message: [message], current: BigInt(id) + 1n, head: 6 })));
   } else if (frame.signal === Signal.PUBLISH && frame.subSignal === SubSignal.MR) {
     reply(socket, Signal.PUB_ACK, SubSignal.MR, frame.messageId, pubAckParts(253));
+  } else if (frame.signal === Signal.PUBLISH && frame.subSignal === SubSignal.GMI) {
+    // first an answer with the request's id under another sub-signal, then the real one
+    reply(socket, Signal.PUB_ACK, SubSignal.MP, frame.messageId, pubAckParts(0));
+    reply(socket, Signal.PUB_ACK, SubSignal.GMI, frame.messageId, pubAckParts(0));
   } else if (frame.signal === Signal.PUBLISH && frame.subSignal === SubSignal.GQ) {
     socket.destroy();
   } else if (frame.signal === Signal.PUBLISH && frame.subSignal === SubSignal.GD) {
@@ -79,6 +83,26 @@ test('connect sends the JSON CONNECT body and resolves with the ConnectAckPayloa
   const connect = received.findLast((f) => f.signal === Signal.CONNECT)!;
   assert.deepEqual(decodeConnectBody(connect.body), { userName: 'bob', password: 'good', clientIdentifier: 'c1' });
   await client.close();
+});
+
+test('Android options: PING right after CONNECT, one id counter across connections, answers matched by sub-signal', async () => {
+  const ids = new RequestIdCounter(65534);
+  const pings: Promise<string>[] = [];
+  const options = { requestIds: ids, matchSubSignal: true, onConnectSent: (c: TcpImClient) => pings.push(c.ping(120000)) };
+  const first = new TcpImClient(options);
+  const before = received.length;
+  await first.connect({ host: '127.0.0.1', port, userName: 'bob', password: 'good', clientId: 'c1' });
+  assert.deepEqual(received.slice(before).map((f) => [f.signal, f.messageId]), [[Signal.CONNECT, 0], [Signal.PING, 65535]], 'PING follows CONNECT at once');
+  assert.match(await pings[0]!, /^ping back/);
+  const ack = await first.request('GMI', Proto.ModifyGroupInfoRequest.encode({ groupId: 'g', type: 0, value: 'n' }));
+  assert.deepEqual([ack.subSignal, ack.messageId], [SubSignal.GMI, 1], 'the id wrapped to 1; the MP answer with the same id did not settle it');
+  const stray = await first.waitForPush((p) => p.signal === Signal.PUB_ACK);
+  assert.deepEqual([stray.subSignal, stray.messageId], [SubSignal.MP, 1]);
+  await first.close();
+  const second = new TcpImClient(options);
+  await second.connect({ host: '127.0.0.1', port, userName: 'bob', password: 'good', clientId: 'c1' });
+  assert.equal(received.findLast((f) => f.signal === Signal.PING)!.messageId, 2, 'the next connection continues the counter');
+  await second.close();
 });
 
 test('a refusal resolves with accepted=false, then the server closes', async () => {
