@@ -18,6 +18,8 @@ export const ERROR_TABLE = {
   CODE_TOO_FREQUENT: { protocolCode: 250, httpStatus: 429, retriable: true, message: 'verification code requested too often' },
   CODE_EXPIRED: { protocolCode: 2, httpStatus: 400, retriable: false, message: 'verification code expired' },
   CODE_WRONG: { protocolCode: 2, httpStatus: 400, retriable: false, message: 'verification code wrong' },
+  SMS_UNAVAILABLE: { protocolCode: 4, httpStatus: 503, retriable: true, message: 'the verification code could not be sent, try again later' },
+  SMS_THROTTLED: { protocolCode: 250, httpStatus: 429, retriable: true, message: 'too many verification codes for this mobile, try again later' },
   RPC_TIMEOUT: { protocolCode: 4, httpStatus: 504, retriable: true, message: 'remote call timed out' },
   RPC_NO_PROVIDER: { protocolCode: 4, httpStatus: 503, retriable: true, message: 'no provider for service' },
   SHUTTING_DOWN: { protocolCode: 4, httpStatus: 503, retriable: true, message: 'server is shutting down' },

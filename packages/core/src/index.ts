@@ -1,4 +1,6 @@
 export * from './errors.ts';
+export * from './mobile.ts';
+export * from './user-names.ts';
 export * from './logger.ts';
 export * from './id/message-id.ts';
 export * from './config/keys.ts';

@@ -1,23 +1,20 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deriveConnectPassword } from '@fscpush/protocol';
-import { WsImClient } from '@fscpush/testkit';
+import { WsImClient, selfSignedCert } from '@fscpush/testkit';
 import { TEST_SUPER_CODE, TestServer } from './harness.ts';
 
 describe('optional TLS from PEM files: wss and https', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fscpush-tls-'));
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
+  const { cert, key } = selfSignedCert(dir);
   let t: TestServer;
   let ca: Buffer;
 
   before(async () => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
     ca = readFileSync(cert);
     t = await TestServer.start({ overrides: { 'push.ssl.cert': cert, 'push.ssl.key': key, 'server.ssl.cert': cert, 'server.ssl.key': key } });
   });

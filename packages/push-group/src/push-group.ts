@@ -16,7 +16,8 @@ import { GroupServiceImpl } from './groups/group-service.ts';
 import { installSecret } from './install-secrets.ts';
 import { createLoginApp } from './login/http-routes.ts';
 import { LoginService } from './login/login-service.ts';
-import { LogSmsProvider } from './login/sms-provider.ts';
+import { AbuseLimits } from './login/abuse-limits.ts';
+import { smsProviderFrom } from './login/sms-config.ts';
 import { VerificationCodes } from './login/verification-codes.ts';
 import { DeliveryPublisher } from './messages/delivery-publisher.ts';
 import { MessageServiceImpl } from './messages/message-service.ts';
@@ -58,6 +59,7 @@ export interface PushGroup {
 /** push-group: login over HTTP, and the session, message, group and user services over the registry. */
 export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const { config, store, log } = deps;
+  const sms = smsProviderFrom(config, log);
   // MySQL lookups are round trips: concurrent sends share them
   const lookups = { batchLookups: store.dialect === 'mysql' };
   const users = new UsersRepo(store.db, lookups, store.reads);
@@ -139,12 +141,17 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
       maxAttempts: 5,
       superCode: config['sms.superCode'],
     }),
-    sms: new LogSmsProvider(log),
+    limits: new AbuseLimits(deps.grid, {
+      codesPerAddressHour: config['sms.code.address.hourly.limit'],
+      codesPerMinute: config['sms.code.global.minute.limit'],
+      loginFailuresPerAddressHour: config['login.failure.address.hourly.limit'],
+    }),
+    sms,
     tokens,
     log,
   });
   if (config['sms.superCode'] !== '') log.warn('sms.superCode is set: anyone knowing it can log in as any mobile');
-  const server: Server = await listenHttp(createLoginApp(login, log), config['server.address'], config['server.http.port'], deps.tls);
+  const server: Server = await listenHttp(createLoginApp(login, log, config['login.trusted.proxies']), config['server.address'], config['server.http.port'], deps.tls);
   const httpPort = boundPort(server);
   log.info({ port: httpPort, tls: deps.tls !== undefined }, 'push-group login HTTP listening');
 

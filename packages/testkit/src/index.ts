@@ -10,3 +10,4 @@ export * from './app-login.ts';
 export * from './client-app.ts';
 export * from './android-app.ts';
 export * from './web-app.ts';
+export * from './self-signed-cert.ts';

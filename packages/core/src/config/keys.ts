@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CLUSTER_KEYS } from './cluster-keys.ts';
 import { OPS_KEYS } from './ops-keys.ts';
+import { SMS_KEYS } from './sms-keys.ts';
 
 /**
  * Every configuration key fscpush reads. Names follow FShareChat's application.properties where a key
@@ -46,7 +47,6 @@ export const CONFIG_KEYS = {
   'push.api.rate.limit': { schema: z.string().trim().regex(/^\d{1,9}$/).transform(Number), default: '100', description: 'push-api requests per key (an app key, or the admin secret) per rate window; over it answers 429 OVER_FREQUENCY; 0 = no limit' },
   'push.api.rate.window.seconds': { schema: positiveInt, default: '1', description: 'length of the push-api rate-limit window in seconds (counters live in the shared grid)' },
   'im.admin_secret': { schema: text, default: '', description: 'admin secret of push-api (Authorization: Bearer, or header x-admin-secret); it also creates app keys; empty = generated per install into <data dir>/admin-secret', secret: true },
-  'sms.provider': { schema: z.enum(['log']), default: 'log', description: 'SMS vendor; log writes the code to the server log' },
   'sms.superCode': { schema: z.union([z.literal(''), z.string().regex(/^\d{4,8}$/)]), default: '', description: 'a code accepted for every mobile; OFF unless set (testing only)', secret: true },
   'sms.code.ttl.seconds': { schema: positiveInt, default: '300', description: 'how long a verification code is valid' },
   'sms.code.interval.seconds': { schema: positiveInt, default: '60', description: 'minimum seconds between two codes for one mobile' },
@@ -71,6 +71,7 @@ export const CONFIG_KEYS = {
   'shutdown.timeout.ms': { schema: positiveInt, default: '10000', description: 'graceful shutdown: time to drain before closing forcibly' },
   ...CLUSTER_KEYS,
   ...OPS_KEYS,
+  ...SMS_KEYS,
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -84,5 +85,4 @@ export const LEGACY_KEYS: Record<string, string> = {
   'push.ssl.truststore': 'JKS keystores are Java-only: convert to PEM and set push.ssl.cert/push.ssl.key',
   'push.ssl.password': 'not needed with PEM files',
   'spring.application.name': 'each process is named by its service command (push-group, push-connector, push-api)',
-  'sms.cp': 'use sms.provider',
 };

@@ -160,6 +160,17 @@ export interface KvTable {
   v: string;
 }
 
+/** Accounts whose mobile normalised to one another account already has (migration 0010); kept for the operator. */
+export interface MobileConflictTable {
+  uid: string;
+  /** the account's mobile as stored, which it keeps */
+  mobile: string;
+  normal_mobile: string;
+  /** the account that got normal_mobile */
+  kept_uid: string;
+  created_at: Int64;
+}
+
 export interface Schema {
   users: UserTable;
   user_sessions: UserSessionTable;
@@ -177,6 +188,7 @@ export interface Schema {
   api_keys: ApiKeyTable;
   delivered_positions: PositionTable;
   read_positions: PositionTable;
+  mobile_conflicts: MobileConflictTable;
 }
 
 export type { Generated };

@@ -32,6 +32,7 @@ export const SCHEMA_TABLES = [
   'inbox_heads',
   'kv',
   'messages',
+  'mobile_conflicts',
   'read_positions',
   'timeline',
   'timeline_heads',

@@ -1,4 +1,4 @@
-import { ConversationType, FscError, SYSTEM_USER_ID, asFscError } from '@fscpush/core';
+import { ConversationType, FscError, SYSTEM_USER_ID, asFscError, normalMobile } from '@fscpush/core';
 import { z } from 'zod';
 import { boundedMap } from './bounded-map.ts';
 import { defineRoute, type ApiServices, type Route } from './route.ts';
@@ -7,7 +7,6 @@ import { MAX_TARGETS, User } from './schemas.ts';
 /** FShareChat's paths, answered in its RestResult shape (HTTP 200; code 0 ok, else the protocol error byte). */
 
 const BATCH_CONCURRENCY = 16;
-const MOBILE = /^\+?\d{5,15}$/;
 
 const LegacyUser = z.looseObject({
   userId: z.string().optional(),
@@ -66,7 +65,7 @@ async function getUser(services: ApiServices, query: { uid?: string | undefined;
 }
 
 async function notifyMobile(services: ApiServices, mobile: string, content: z.output<typeof NotificationContent>): Promise<z.input<typeof MobileOutcome>> {
-  if (!MOBILE.test(mobile)) return { code: new FscError('INVALID_MOBILE').protocolCode, message: 'invalid mobile number' };
+  if (normalMobile(mobile) === undefined) return { code: new FscError('INVALID_MOBILE').protocolCode, message: 'invalid mobile number' };
   try {
     const user = await services.users.get({ mobile });
     if (!user) return { code: new FscError('NOT_EXIST').protocolCode, message: 'no user has this mobile' };

@@ -10,7 +10,7 @@ const CreateUser = z.strictObject({
   name: z.string().min(1).max(128).optional(),
   displayName: z.string().min(1).max(128).optional(),
   portrait: z.string().max(1024).optional(),
-  mobile: z.string().max(32).optional().describe('5-15 digits, optional leading +; the login identity (unique)'),
+  mobile: z.string().max(32).optional().describe('the login identity (unique), stored in one form: a mainland number as its 11 digits (+86, 0086, 86, a leading 0, spaces and dashes dropped), others as +country code and number'),
   email: z.string().max(128).optional(),
   gender: Gender.optional(),
   extra: z.string().max(2048).optional(),

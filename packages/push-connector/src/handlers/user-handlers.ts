@@ -42,7 +42,8 @@ function userToWebJson(u: UserDto) {
 export const userInfo = defineHandler<string[], UserDto[]>({
   fromTcp: (body) => Proto.PullUserRequest.decode(body).request.map((r) => r.uid),
   fromWs: (content) => idList(content, 'UPUI content'),
-  handle: (ctx, uids) => ctx.services.users.getMany(uids),
+  // a user's mobile is theirs: other users see the profile without it
+  handle: async (ctx, uids) => (await ctx.services.users.getMany(uids)).map((u) => (u.uid === ctx.uid || u.mobile === '' ? u : { ...u, mobile: '' })),
   toTcp: (users) => Proto.PullUserResult.encode({ result: users.map((u) => ({ user: userToProto(u), code: 0 })) }),
   toWs: (users) => users.map(userToWebJson),
 });

@@ -1,5 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { asFscError, type ErrorCode, type Logger } from '@fscpush/core';
+import { FscError, asFscError, type ErrorCode, type Logger } from '@fscpush/core';
 import type { LoginService } from './login-service.ts';
 
 /** FShareChat RestResult codes the clients know; anything else is reported as 4 (server error) or 2. */
@@ -8,6 +8,8 @@ const REST_CODES: Partial<Record<ErrorCode, number>> = {
   INVALID_DATA: 2,
   CODE_TOO_FREQUENT: 3,
   OVER_FREQUENCY: 3,
+  SMS_THROTTLED: 3,
+  SMS_UNAVAILABLE: 4,
   SERVER_ERROR: 4,
   CODE_EXPIRED: 5,
   CODE_WRONG: 6,
@@ -33,15 +35,21 @@ export function cors(req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
-export function createLoginApp(login: LoginService, log: Logger): Express {
+/** `trustedProxies` is login.trusted.proxies: whose X-Forwarded-For names the client (express trust proxy). */
+export function createLoginApp(login: LoginService, log: Logger, trustedProxies: string): Express {
   const app = express();
   app.disable('x-powered-by');
+  try {
+    app.set('trust proxy', trustedProxies === '' ? false : trustedProxies);
+  } catch (err) {
+    throw new FscError('CONFIG_INVALID', `invalid configuration: login.trusted.proxies ${JSON.stringify(trustedProxies)}: ${(err as Error).message}`);
+  }
   app.use(cors);
   app.use(express.json({ limit: '16kb', type: () => true }));
 
   app.post('/send_code', async (req, res) => {
     try {
-      await login.sendCode(req.body?.mobile);
+      await login.sendCode(req.body?.mobile, clientAddress(req));
       res.json({ code: 0, message: 'success' });
     } catch (err) {
       res.json(restError(err, log));
@@ -51,7 +59,7 @@ export function createLoginApp(login: LoginService, log: Logger): Express {
   app.post('/login', async (req, res) => {
     try {
       const body = req.body ?? {};
-      const result = await login.login(body.mobile, body.code, body.clientId, Number(body.platform) || 0);
+      const result = await login.login(body.mobile, body.code, body.clientId, clientAddress(req), Number(body.platform) || 0);
       res.json({ code: 0, message: 'success', result });
     } catch (err) {
       res.json(restError(err, log));
@@ -67,4 +75,9 @@ export function createLoginApp(login: LoginService, log: Logger): Express {
     res.status(status >= 400 && status < 500 ? status : 500).json({ code: status === 413 ? 2 : status < 500 ? 2 : 4, message: status < 500 ? 'bad request' : 'server error' });
   });
   return app;
+}
+
+/** The client's address: the socket's peer, or what a trusted proxy put in X-Forwarded-For. */
+function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }

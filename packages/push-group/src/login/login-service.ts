@@ -1,11 +1,11 @@
 import { encodeLoginToken, generateDbSecret, generateSessionSecret, type UserTokenCodec } from '@fscpush/protocol';
-import { FscError, type Logger } from '@fscpush/core';
+import { FscError, requireMobile, type Logger } from '@fscpush/core';
 import type { SessionsRepo } from '../repos/sessions-repo.ts';
 import type { UsersRepo } from '../repos/users-repo.ts';
+import type { AbuseLimits } from './abuse-limits.ts';
 import type { SmsProvider } from './sms-provider.ts';
 import type { VerificationCodes } from './verification-codes.ts';
 
-const MOBILE_PATTERN = /^\+?\d{5,15}$/;
 const CLIENT_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
 
 export interface LoginResult {
@@ -18,6 +18,7 @@ export interface LoginServiceDeps {
   users: UsersRepo;
   sessions: SessionsRepo;
   codes: VerificationCodes;
+  limits: AbuseLimits;
   sms: SmsProvider;
   tokens: UserTokenCodec;
   log: Logger;
@@ -31,17 +32,25 @@ export class LoginService {
     this.d = deps;
   }
 
-  async sendCode(mobile: unknown): Promise<void> {
-    const valid = validMobile(mobile);
+  /** `address` is the client's (X-Forwarded-For from a trusted proxy), for the per-address limits. */
+  async sendCode(mobile: unknown, address: string): Promise<void> {
+    const valid = requireMobile(mobile);
+    await this.d.limits.countCodeRequest(address);
     const code = await this.d.codes.issue(valid);
     await this.d.sms.send(valid, code);
   }
 
-  async login(mobile: unknown, code: unknown, clientId: unknown, platform = 0): Promise<LoginResult> {
-    const valid = validMobile(mobile);
-    if (typeof code !== 'string' || !/^\d{4,8}$/.test(code)) throw new FscError('CODE_WRONG');
+  async login(mobile: unknown, code: unknown, clientId: unknown, address: string, platform = 0): Promise<LoginResult> {
+    await this.d.limits.checkLogin(address);
+    const valid = requireMobile(mobile);
     if (typeof clientId !== 'string' || !CLIENT_ID_PATTERN.test(clientId)) throw new FscError('INVALID_DATA', 'clientId missing or invalid');
-    await this.d.codes.consume(valid, code);
+    try {
+      if (typeof code !== 'string' || !/^\d{4,8}$/.test(code)) throw new FscError('CODE_WRONG');
+      await this.d.codes.consume(valid, code);
+    } catch (err) {
+      await this.d.limits.countLoginFailure(address);
+      throw err;
+    }
 
     let register = false;
     let user = await this.d.users.byMobile(valid);
@@ -62,9 +71,4 @@ export class LoginService {
     this.d.log.info({ uid: user.uid, clientId, register }, 'login');
     return { userId: user.uid, token, register };
   }
-}
-
-function validMobile(mobile: unknown): string {
-  if (typeof mobile !== 'string' || !MOBILE_PATTERN.test(mobile.trim())) throw new FscError('INVALID_MOBILE');
-  return mobile.trim();
 }

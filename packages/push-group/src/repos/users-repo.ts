@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { CreateUserRequest, UserDto } from '@fscpush/core';
-import { FscError } from '@fscpush/core';
+import { FscError, defaultDisplayName } from '@fscpush/core';
 import type { Schema, UserTable } from '@fscpush/infra/store';
 import { PreparedQuery } from './prepared-query.ts';
 import { toUserDto } from './rows.ts';
@@ -89,8 +89,9 @@ export class UsersRepo {
         .insertInto('users')
         .values({
           uid,
-          name: req.name ?? mobile ?? uid,
-          display_name: req.displayName ?? (mobile ? maskMobile(mobile) : uid),
+          // never the mobile: names and display names are what other users search and see
+          name: req.name ?? uid,
+          display_name: req.displayName ?? defaultDisplayName(),
           portrait: req.portrait ?? '',
           mobile,
           email: req.email ?? '',
@@ -123,10 +124,10 @@ export class UsersRepo {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  /** Exact uid or mobile; with `fuzzy` also name or display name containing the keyword. Ordered by uid for stable pages. */
+  /** Exact uid; with `fuzzy` also name or display name containing the keyword. Never by mobile. Ordered by uid for stable pages. */
   async search(query: { keyword: string; fuzzy: boolean; offset: number; limit: number; exclude: string[] }): Promise<UserDto[]> {
     let select = this.reads.selectFrom('users').selectAll().where((eb) => {
-      const matches: Expression<SqlBool>[] = [eb('uid', '=', query.keyword), eb('mobile', '=', query.keyword)];
+      const matches: Expression<SqlBool>[] = [eb('uid', '=', query.keyword)];
       if (query.fuzzy) matches.push(containsIgnoringCase('name', query.keyword), containsIgnoringCase('display_name', query.keyword));
       return eb.or(matches);
     });
@@ -136,6 +137,3 @@ export class UsersRepo {
   }
 }
 
-function maskMobile(mobile: string): string {
-  return mobile.length >= 7 ? `${mobile.slice(0, 3)}****${mobile.slice(-4)}` : mobile;
-}

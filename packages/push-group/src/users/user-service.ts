@@ -1,4 +1,4 @@
-import { FscError, SYSTEM_USER_ID, UserStatus, type CreateUserRequest, type UserDto, type UserService } from '@fscpush/core';
+import { FscError, SYSTEM_USER_ID, normalMobile, requireMobile, UserStatus, type CreateUserRequest, type UserDto, type UserService } from '@fscpush/core';
 import type { DeliveryPublisher } from '../messages/delivery-publisher.ts';
 import type { UsersRepo } from '../repos/users-repo.ts';
 import type { OnlineSessions } from '../sessions/online-sessions.ts';
@@ -26,13 +26,15 @@ export class UserServiceImpl implements UserService {
       const value = req[field];
       if (value !== undefined && (typeof value !== 'string' || value.length > 1024)) throw new FscError('INVALID_DATA', `${field} must be a string`);
     }
-    if (req.mobile !== undefined && !/^\+?\d{5,15}$/.test(req.mobile)) throw new FscError('INVALID_MOBILE');
-    return this.users.create(req);
+    return this.users.create(req.mobile === undefined ? req : { ...req, mobile: requireMobile(req.mobile) });
   }
 
   async get(query: { uid?: string; name?: string; mobile?: string }): Promise<UserDto | undefined> {
     if (typeof query.uid === 'string') return this.users.byUid(query.uid);
-    if (typeof query.mobile === 'string') return this.users.byMobile(query.mobile);
+    if (typeof query.mobile === 'string') {
+      const mobile = normalMobile(query.mobile);
+      return mobile === undefined ? undefined : this.users.byMobile(mobile);
+    }
     if (typeof query.name === 'string') return this.users.byName(query.name);
     throw new FscError('INVALID_DATA', 'uid, name or mobile required');
   }
@@ -61,8 +63,8 @@ export class UserServiceImpl implements UserService {
     const page = Number(req.page ?? 0);
     if (!Number.isInteger(page) || page < 0 || page > MAX_PAGE) throw new FscError('INVALID_DATA', `page must be 0-${MAX_PAGE}`);
     const found = await this.users.search({ keyword, fuzzy: req.fuzzy === true, offset: page * SEARCH_PAGE_SIZE, limit: SEARCH_PAGE_SIZE, exclude: [SYSTEM_USER_ID] });
-    // Search must not harvest phone numbers: a mobile is shown only to whoever searched for exactly it.
-    return found.map((user) => (user.mobile === keyword ? user : { ...user, mobile: '' }));
+    // Search must not harvest phone numbers: it never matches one and never shows one.
+    return found.map(withoutMobile);
   }
 
   async update(uid: string, fields: ProfileUpdate): Promise<UserDto> {
@@ -71,4 +73,8 @@ export class UserServiceImpl implements UserService {
     if (!isValidId(uid) || !(await this.users.updateProfile(uid, columns))) throw new FscError('NOT_EXIST', 'user does not exist');
     return (await this.users.byUid(uid))!;
   }
+}
+
+function withoutMobile(user: UserDto): UserDto {
+  return user.mobile === '' ? user : { ...user, mobile: '' };
 }

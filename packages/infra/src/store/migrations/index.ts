@@ -8,6 +8,7 @@ import * as apiKeys from './0006-api-keys.ts';
 import * as inboxHeads from './0007-inbox-heads.ts';
 import * as groupTimeline from './0008-group-timeline.ts';
 import * as sqliteClustered from './0009-sqlite-clustered-inbox.ts';
+import * as mobileNormalForm from './0010-mobile-normal-form.ts';
 
 /** Dialect-specific column types a migration may need. */
 export interface MigrationContext {
@@ -27,6 +28,7 @@ const STEPS: Record<string, Step> = {
   '0007_inbox_heads': inboxHeads,
   '0008_group_timeline': groupTimeline,
   '0009_sqlite_clustered_inbox': sqliteClustered,
+  '0010_mobile_normal_form': mobileNormalForm,
 };
 
 export function migrationsFor(dialect: StoreDialect): MigrationProvider {
