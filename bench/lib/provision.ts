@@ -14,7 +14,7 @@ export async function loginAccounts(target: Target, count: number, prefix: strin
     for (;;) {
       const i = next++;
       if (i >= count) return;
-      const mobile = `1${prefix}${String(i).padStart(7, '0')}`;
+      const mobile = `1${prefix}${String(i).padStart(8, '0')}`; // 11 digits: a mainland mobile
       const clientId = `bench-${prefix}-${i}`;
       accounts[i] = await login(target, mobile, clientId);
       done += 1;

@@ -176,7 +176,8 @@ test('a port must be a whole number in 0..65535; an empty value is not silently 
 
 test('flag-like and enum keys reject near misses', () => {
   configError({ overrides: { 'fscpush.mode': 'Embedded' } });
-  configError({ overrides: { 'sms.provider': 'aliyun' } });
+  configError({ overrides: { 'sms.provider': 'Aliyun' } });
+  configError({ overrides: { 'sms.cp': '3' } });
   configError({ overrides: { 'sms.code.ttl.seconds': '0' } });
   assert.equal(loadConfig({ overrides: { 'fscpush.mode': 'cluster' } }).values['fscpush.mode'], 'cluster');
 });

@@ -49,7 +49,7 @@ describe('receipts, unread counts and message search (fscpush extensions MRN/MRP
   test('groups: receipts are counted, never pushed per reader; non-members cannot query', async () => {
     const owner = (await t.connect('ws', alice)) as WsImClient;
     const readers: LoggedIn[] = [];
-    for (let i = 0; i < 12; i++) readers.push(await t.login(`1330000910${String(i).padStart(2, '0')}`.slice(0, 13), `grp-reader-${i}`));
+    for (let i = 0; i < 12; i++) readers.push(await t.login(`133000091${String(i).padStart(2, '0')}`, `grp-reader-${i}`));
     const created = await owner.requestJson('GC', {
       groupInfo: { name: 'readers', type: 0 },
       groupMembers: readers.map((r) => ({ memberId: r.userId, type: 0 })),

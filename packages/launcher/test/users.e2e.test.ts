@@ -72,11 +72,11 @@ describe('user profiles (MMI) and user search (US) over TCP and WebSocket', () =
     assert.deepEqual([ack.errorCode, ack.body.byteLength], [0, 0]);
     const after = await webUser(alice.userId);
     assert.deepEqual([after.displayName, after.portrait, after.company, after.gender], ['Alice Liddell', 'https://img.example/alice.png', 'Wonderland Ltd', 2]);
-    assert.equal(after.mobile, ALICE_MOBILE, 'the mobile is untouched');
+    assert.equal(after.mobile, '', "another user does not see alice's mobile");
     assert.ok(after.updateDt >= before.updateDt);
 
-    const tcpView = Proto.PullUserResult.decode((await a.request('UPUI', Proto.PullUserRequest.encode({ request: [{ uid: alice.userId }] }))).body).result;
-    assert.deepEqual(tcpView.map((r) => [r.user.displayName, r.user.gender]), [['Alice Liddell', 2]]);
+    const tcpView = Proto.PullUserResult.decode((await a.request('UPUI', Proto.PullUserRequest.encode({ request: [{ uid: alice.userId }, { uid: bob.userId }] }))).body).result;
+    assert.deepEqual(tcpView.map((r) => [r.user.uid, r.user.displayName, r.user.gender, r.user.mobile]), [[alice.userId, 'Alice Liddell', 2, ALICE_MOBILE], [bob.userId, (await webUser(bob.userId)).displayName, 0, '']], 'alice sees her own mobile (untouched), not bob\'s');
   });
 
   test('MMI over WebSocket: {type, value} answers the byte-result JSON', async () => {
@@ -103,7 +103,20 @@ describe('user profiles (MMI) and user search (US) over TCP and WebSocket', () =
     assert.deepEqual(await webUser(alice.userId), before);
   });
 
-  test('US finds exact uid or mobile, and with fuzzy names containing the keyword, 20 a page', async () => {
+  test('a user registered by login is named by its uid and 用户 + six characters; US never matches or shows a mobile', async () => {
+    const carol = await t.login('+86 139-0000-3003', 'carol-phone');
+    const view = await webUser(carol.userId);
+    assert.equal(view.name, carol.userId);
+    assert.match(view.displayName, /^用户[A-Za-z0-9]{6}$/);
+    assert.ok(!JSON.stringify(view).includes('3003'), JSON.stringify(view));
+    for (const keyword of ['13900003003', '+8613900003003', '139000030', '3003', '13900003001']) {
+      assert.deepEqual(await wsSearch({ keyword, fuzzy: 1, page: 0 }), [], `fuzzy ${keyword}`);
+      assert.deepEqual(await tcpSearch(keyword, 0, 0), [], `exact ${keyword}`);
+    }
+    assert.deepEqual((await tcpSearch(carol.userId, 0, 0)).map((u) => [u.uid, u.mobile]), [[carol.userId, '']], 'by uid, without the mobile');
+  });
+
+  test('US finds exact uid, and with fuzzy names containing the keyword, 20 a page', async () => {
     for (let i = 0; i < 23; i++) {
       const created = await apiCall('POST', '/v1/users', { uid: `zebra-${String(i).padStart(2, '0')}`, name: `zname${i}`, displayName: `Zebra Crossing ${i}`, mobile: `1390000${String(4000 + i)}` });
       assert.equal(created.status, 200, JSON.stringify(created.json));
@@ -124,8 +137,7 @@ describe('user profiles (MMI) and user search (US) over TCP and WebSocket', () =
     assert.deepEqual((await tcpSearch('zname7', 1, 0)).map((u) => u.uid), ['zebra-07'], 'fuzzy matches the name too');
     assert.deepEqual(await tcpSearch('zname7', 0, 0), [], 'without fuzzy a name is no match');
     assert.deepEqual((await tcpSearch('zebra-05', 0, 0)).map((u) => u.uid), ['zebra-05'], 'exact uid');
-    const byMobile = await wsSearch({ keyword: '13900004009', fuzzy: 0, page: 0 });
-    assert.deepEqual(byMobile.map((u) => [u.uid, u.mobile, u.displayName]), [['zebra-09', '13900004009', 'Zebra Crossing 9']], 'exact mobile, which the searcher knows');
+    assert.deepEqual(await wsSearch({ keyword: '13900004009', fuzzy: 0, page: 0 }), [], 'not by mobile, even exact');
     assert.deepEqual(await wsSearch({ keyword: '1390000400', fuzzy: 1, page: 0 }), [], 'no partial mobile matches');
     assert.deepEqual(await wsSearch({ keyword: 'system', fuzzy: 0, page: 0 }), [], 'the system sender is not a user to find');
   });

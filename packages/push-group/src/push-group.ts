@@ -68,6 +68,10 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const timeline = new GroupTimeline(store.db, store.dialect);
   const groups = new GroupsRepo(store.db, new GroupMemberCache(deps.grid), timeline, store.reads);
   const friends = new FriendsRepo(store.db, lookups);
+  const conflicts = await store.db.selectFrom('mobile_conflicts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  if (Number(conflicts?.n ?? 0) > 0) {
+    log.warn({ accounts: Number(conflicts?.n) }, 'accounts kept their old mobile because another account has its normal form: see table mobile_conflicts');
+  }
   if (!(await users.byUid(SYSTEM_USER_ID))) {
     await users.create({ uid: SYSTEM_USER_ID, name: SYSTEM_USER_ID, displayName: 'System' }).catch(() => undefined);
   }
