@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selfSignedCert } from '@fscpush/testkit';
 
-/** What the stand-in answers for a mobile: delivered, the vendor's throttling, or a vendor failure. */
-export type VendorAnswer = 'success' | 'throttled' | 'failure';
+/** What the stand-in answers for a mobile: delivered, the vendor's throttling, a vendor failure, or nothing at all. */
+export type VendorAnswer = 'success' | 'throttled' | 'failure' | 'silent';
 
 /** One SendSms the stand-in accepted as the vendor documents it (signature recomputed and equal). */
 export interface ReceivedSms {
@@ -27,6 +27,9 @@ export interface StandInOptions {
   /** Aliyun's template variable that carries the code */
   templateParam?: string;
 }
+
+/** An HTTP answer; `phone` is set once the request was accepted as well-formed and correctly signed. */
+type Answer = { status: number; body: unknown; phone?: string };
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
@@ -61,8 +64,9 @@ export class SmsVendorStandIn {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const { status, body } = standIn!.answer(req, Buffer.concat(chunks));
-        res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' }).end(JSON.stringify(body));
+        const answer = standIn!.answer(req, Buffer.concat(chunks));
+        if (answer === 'silent') return;
+        res.writeHead(answer.status, { 'content-type': 'application/json;charset=utf-8' }).end(JSON.stringify(answer.body));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -88,12 +92,14 @@ export class SmsVendorStandIn {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private answer(req: IncomingMessage, body: Buffer): { status: number; body: unknown } {
-    return this.o.vendor === 'aliyun' ? this.aliyun(req, body) : this.tencent(req, body);
+  /** The vendor's answer to a well-formed, correctly signed request is chosen by the number it is for. */
+  private answer(req: IncomingMessage, body: Buffer): { status: number; body: unknown } | 'silent' {
+    const checked = this.o.vendor === 'aliyun' ? this.aliyun(req, body) : this.tencent(req, body);
+    return checked.phone !== undefined && this.answers.get(checked.phone) === 'silent' ? 'silent' : checked;
   }
 
   /** dysmsapi 2017-05-25 SendSms, RPC style signed with ACS3-HMAC-SHA256 (Aliyun's "V3 signature"). */
-  private aliyun(req: IncomingMessage, body: Buffer): { status: number; body: unknown } {
+  private aliyun(req: IncomingMessage, body: Buffer): Answer {
     const requestId = randomUUID().toUpperCase();
     const reject = (status: number, code: string, why: string) => {
       this.rejected.push(`${code}: ${why}`);
@@ -146,14 +152,14 @@ export class SmsVendorStandIn {
     if (!/^\d{6,16}$/.test(phone)) return reject(200, 'isv.MOBILE_NUMBER_ILLEGAL', phone);
 
     const answer = this.answers.get(phone) ?? 'success';
-    if (answer === 'throttled') return { status: 200, body: { Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: '触发号码天级流控Permits:10', RequestId: requestId } };
-    if (answer === 'failure') return { status: 200, body: { Code: 'isv.SMS_SIGNATURE_ILLEGAL', Message: '该账号下找不到对应签名', RequestId: requestId } };
-    this.received.push({ phone, code, signName: param('SignName'), template: param('TemplateCode'), sdkAppId: '' });
-    return { status: 200, body: { Code: 'OK', Message: 'OK', BizId: `${Date.now()}^0`, RequestId: requestId } };
+    if (answer === 'throttled') return { phone, status: 200, body: { Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: '触发号码天级流控Permits:10', RequestId: requestId } };
+    if (answer === 'failure') return { phone, status: 200, body: { Code: 'isv.SMS_SIGNATURE_ILLEGAL', Message: '该账号下找不到对应签名', RequestId: requestId } };
+    if (answer === 'success') this.received.push({ phone, code, signName: param('SignName'), template: param('TemplateCode'), sdkAppId: '' });
+    return { phone, status: 200, body: { Code: 'OK', Message: 'OK', BizId: `${Date.now()}^0`, RequestId: requestId } };
   }
 
   /** SMS 2021-01-11 SendSms, signed with TC3-HMAC-SHA256. */
-  private tencent(req: IncomingMessage, body: Buffer): { status: number; body: unknown } {
+  private tencent(req: IncomingMessage, body: Buffer): Answer {
     const requestId = randomUUID();
     const error = (code: string, message: string) => ({ status: 200, body: { Response: { Error: { Code: code, Message: message }, RequestId: requestId } } });
     const reject = (code: string, why: string) => {
@@ -202,14 +208,14 @@ export class SmsVendorStandIn {
     if (!/^\+\d{6,16}$/.test(phone)) return reject('InvalidParameterValue.IncorrectPhoneNumber', phone);
 
     const answer = this.answers.get(phone) ?? 'success';
-    if (answer === 'failure') return error('FailedOperation.SignatureIncorrectOrUnapproved', 'signature is not approved or format is incorrect');
+    if (answer === 'failure') return { phone, ...error('FailedOperation.SignatureIncorrectOrUnapproved', 'signature is not approved or format is incorrect') };
     const status = answer === 'throttled'
       ? { Code: 'LimitExceeded.PhoneNumberDailyLimit', Message: 'the number of sms messages sent from a single mobile number every day exceeds the upper limit' }
       : { Code: 'Ok', Message: 'send success' };
     if (answer === 'success') {
       this.received.push({ phone, code: templateParams[0], signName: String(params['SignName']), template: String(params['TemplateId']), sdkAppId: String(params['SmsSdkAppId']) });
     }
-    return { status: 200, body: { Response: { SendStatusSet: [{ SerialNo: randomUUID(), PhoneNumber: phone, Fee: 1, SessionContext: '', IsoCode: 'CN', ...status }], RequestId: requestId } } };
+    return { phone, status: 200, body: { Response: { SendStatusSet: [{ SerialNo: randomUUID(), PhoneNumber: phone, Fee: 1, SessionContext: '', IsoCode: 'CN', ...status }], RequestId: requestId } } };
   }
 }
 

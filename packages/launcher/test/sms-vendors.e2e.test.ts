@@ -54,6 +54,7 @@ for (const c of CASES) {
         'sms.signName': '飞享IM',
         'sms.endpoint': vendor.endpoint,
         'sms.ca.file': vendor.caFile,
+        'sms.timeout.ms': 1000,
         ...c.extra,
       },
     });
@@ -106,6 +107,15 @@ for (const c of CASES) {
       ]);
       const everything = JSON.stringify(await t.logLines(() => true));
       for (const mobile of [throttled, failing]) assert.ok(!everything.includes(mobile), `${mobile} never written in full`);
+    });
+
+    test('a vendor that does not answer within sms.timeout.ms is a server error', async () => {
+      const mobile = c.vendor === 'aliyun' ? '13900006005' : '13900006105';
+      vendor.answers.set(c.vendorPhone(mobile), 'silent');
+      assert.equal((await t.post('/send_code', { mobile })).json.code, 4);
+      const logged = await t.logLines((l) => l['msg'] === 'verification code not sent' && l['mobile'] === `139******${mobile.slice(-2)}`);
+      assert.equal(logged.length, 1);
+      assert.deepEqual(vendor.rejected, []);
     });
 
     test('a request signed with another secret is refused by the stand-in; the client sees server error', async () => {
