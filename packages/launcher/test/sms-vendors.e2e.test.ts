@@ -116,6 +116,8 @@ for (const c of CASES) {
       const logged = await t.logLines((l) => l['msg'] === 'verification code not sent' && l['mobile'] === `139******${mobile.slice(-2)}`);
       assert.equal(logged.length, 1);
       assert.deepEqual(vendor.rejected, []);
+      const everything = JSON.stringify(await t.logLines(() => true));
+      assert.ok(!everything.includes(mobile.slice(3)), "the SDK's timeout text does not bring the number into the log");
     });
 
     test('a request signed with another secret is refused by the stand-in; the client sees server error', async () => {

@@ -47,7 +47,14 @@ export class AliyunSms implements VendorCall {
       templateCode: this.o.templateCode,
       templateParam: JSON.stringify({ [this.o.templateParam]: code }),
     });
-    const body = (await this.client.sendSms(request)).body;
+    let body;
+    try {
+      body = (await this.client.sendSms(request)).body;
+    } catch (err) {
+      // HTTP 4xx/5xx from the gateway (signature, Throttling.User, …) or no answer at all
+      const vendorCode = (err as { code?: string }).code || 'NetworkError';
+      return { ok: false, vendorCode, message: (err as Error).message, throttled: THROTTLING.has(vendorCode) };
+    }
     const requestId = body?.requestId;
     if (body?.code === 'OK') return { ok: true, ...(requestId && { requestId }) };
     const vendorCode = body?.code ?? 'EmptyResponse';

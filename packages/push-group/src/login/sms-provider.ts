@@ -57,7 +57,7 @@ export class VendorSms implements SmsProvider {
       this.log.info(fields, 'verification code sent');
       return;
     }
-    this.log.warn({ ...fields, vendorCode: outcome.vendorCode, vendorMessage: outcome.message }, 'verification code not sent');
+    this.log.warn({ ...fields, vendorCode: outcome.vendorCode, vendorMessage: redacted(outcome.message, mobile, code) }, 'verification code not sent');
     throw new FscError(outcome.throttled ? 'SMS_THROTTLED' : 'SMS_UNAVAILABLE');
   }
 }
@@ -65,4 +65,10 @@ export class VendorSms implements SmsProvider {
 function errorCodeOf(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code !== '' ? code : 'NetworkError';
+}
+
+/** An SDK's error text may quote the request (Aliyun's names the URL with its query): no number, no code. */
+function redacted(message: string, mobile: string, code: string): string {
+  const digits = mobile.replace(/^\+/, '');
+  return message.replace(/\?\S*/g, '?…').split(digits).join('…').split(code).join('…');
 }
