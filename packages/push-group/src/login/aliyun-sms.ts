@@ -1,6 +1,6 @@
 import dysmsapi from '@alicloud/dysmsapi20170525';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
-import type { VendorCall, VendorOutcome } from './sms-provider.ts';
+import { sdkErrorCode, type VendorCall, type VendorOutcome } from './sms-provider.ts';
 
 export interface AliyunSmsOptions {
   accessKeyId: string;
@@ -52,7 +52,7 @@ export class AliyunSms implements VendorCall {
       body = (await this.client.sendSms(request)).body;
     } catch (err) {
       // HTTP 4xx/5xx from the gateway (signature, Throttling.User, …) or no answer at all
-      const vendorCode = (err as { code?: string }).code || 'NetworkError';
+      const vendorCode = sdkErrorCode(err);
       return { ok: false, vendorCode, message: (err as Error).message, throttled: THROTTLING.has(vendorCode) };
     }
     const requestId = body?.requestId;

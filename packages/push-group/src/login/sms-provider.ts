@@ -50,7 +50,7 @@ export class VendorSms implements SmsProvider {
     try {
       outcome = await this.call.send(mobile, code);
     } catch (err) {
-      outcome = { ok: false, vendorCode: errorCodeOf(err), message: err instanceof Error ? err.message : String(err), throttled: false };
+      outcome = { ok: false, vendorCode: sdkErrorCode(err), message: err instanceof Error ? err.message : String(err), throttled: false };
     }
     const fields = { vendor: this.name, mobile: maskedMobile(mobile), requestId: outcome.requestId };
     if (outcome.ok) {
@@ -62,7 +62,8 @@ export class VendorSms implements SmsProvider {
   }
 }
 
-function errorCodeOf(err: unknown): string {
+/** The vendor's error code an SDK exception carries (`code`), or NetworkError when there is none (no answer). */
+export function sdkErrorCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code !== '' ? code : 'NetworkError';
 }

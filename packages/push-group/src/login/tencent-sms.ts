@@ -1,6 +1,6 @@
 import { Agent } from 'node:https';
 import tencentcloudSms from 'tencentcloud-sdk-nodejs-sms';
-import type { VendorCall, VendorOutcome } from './sms-provider.ts';
+import { sdkErrorCode, type VendorCall, type VendorOutcome } from './sms-provider.ts';
 
 const SmsClient = tencentcloudSms.sms.v20210111.Client;
 
@@ -35,7 +35,7 @@ export class TencentSms implements VendorCall {
         httpProfile: {
           endpoint: options.endpoint,
           reqTimeout: Math.ceil(options.timeoutMs / 1000),
-          agent: new Agent({ keepAlive: true, timeout: options.timeoutMs, ...(options.ca !== undefined && { ca: options.ca }) }),
+          agent: new Agent({ timeout: options.timeoutMs, ...(options.ca !== undefined && { ca: options.ca }) }),
         },
       },
     });
@@ -52,7 +52,7 @@ export class TencentSms implements VendorCall {
         TemplateParamSet: [code],
       });
     } catch (err) {
-      const vendorCode = (err as { code?: string }).code || 'NetworkError';
+      const vendorCode = sdkErrorCode(err);
       const requestId = (err as { requestId?: string }).requestId;
       return { ok: false, vendorCode, message: (err as Error).message, throttled: isThrottling(vendorCode), ...(requestId && { requestId }) };
     }
