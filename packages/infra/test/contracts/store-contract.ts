@@ -3,6 +3,7 @@ import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Schema, Store } from '../../src/store/index.ts';
+import { checkMobileNormalFormMigration } from './mobile-normal-form.ts';
 
 /**
  * The Store contract, run against every implementation (SQLite here, MySQL/MariaDB in the cluster tier):
@@ -98,6 +99,10 @@ export function describeStoreContract(name: string, options: StoreContractOption
       const again = await openAgain();
       assert.deepEqual(await migrations(again), applied, 'nothing re-ran');
       assert.equal((await again.db.selectFrom('kv').select('v').where('k', '=', 'hello').executeTakeFirstOrThrow()).v, 'world');
+    });
+
+    test('migration 0010 normalises stored mobiles, lists accounts that collide, and takes mobiles out of names', async () => {
+      await checkMobileNormalFormMigration(await fresh());
     });
 
     test('64-bit values above 2^53 round-trip exactly and compare numerically', async () => {
