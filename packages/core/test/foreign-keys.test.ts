@@ -7,7 +7,7 @@ import { getProperties } from 'properties-file';
 import { FscError } from '../src/errors.ts';
 import { CONFIG_KEYS } from '../src/config/keys.ts';
 import { loadConfig, type ConfigSource } from '../src/config/load-config.ts';
-import { PENDING_SMS_KEYS, classifyForeignKey } from '../src/config/foreign-keys.ts';
+import { classifyForeignKey } from '../src/config/foreign-keys.ts';
 
 type Service = 'push-connector' | 'push-group' | 'push-api';
 const FIXTURES = join(import.meta.dirname, '../../launcher/test/fixtures/fsharechat');
@@ -52,7 +52,7 @@ const EXPECTED: Record<Service, Record<string, string>> = {
     'server.tomcat.uri-encoding': 'warn', 'spring.http.encoding.charset': 'warn', 'spring.http.encoding.force': 'warn',
     'dubbo.application.name': 'warn', 'dubbo.scan.base-packages': 'warn', 'dubbo.protocol.name': 'warn', 'dubbo.protocol.port': 'key',
     'dubbo.consumer.timeout': 'alias:rpc.timeout.ms', 'dubbo.consumer.check': 'warn', 'dubbo.registry.address': 'key',
-    'hazelcast.members': 'key', 'sms.cp': 'warn', 'sms.appid': 'warn', 'sms.appkey': 'warn', 'sms.templateId': 'warn', 'sms.superCode': 'key',
+    'hazelcast.members': 'key', 'sms.cp': 'key', 'sms.appid': 'key', 'sms.appkey': 'key', 'sms.templateId': 'key', 'sms.superCode': 'key',
     'im.embed_db': 'key', 'im.jdbc_url': 'key', 'im.user': 'key', 'im.password': 'key',
   },
   'push-api': {
@@ -170,11 +170,9 @@ describe('unknown keys', () => {
     assert.deepEqual(classifyForeignKey('springfield', 'x').kind, 'unknown');
   });
 
-  test("SMS vendor credentials are warned about, as long as they are on the pending list (sms-vendors makes them keys)", () => {
-    for (const key of PENDING_SMS_KEYS) {
-      assert.equal(Object.hasOwn(CONFIG_KEYS, key), false, `${key} is a key now: remove it from PENDING_SMS_KEYS`);
-      assert.equal(classifyForeignKey(key, 'x').kind, 'warn');
-    }
+  test("FShareChat's SMS keys are fscpush's: its sms.cp=0 file selects the log provider", () => {
+    const { values } = loadConfig({ file: fixture('push-group'), service: 'push-group' });
+    assert.deepEqual([values['sms.cp'], values['sms.provider'], values['sms.templateId']], ['0', '', 'SMS_180355435']);
   });
 });
 

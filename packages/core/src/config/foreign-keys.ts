@@ -70,13 +70,6 @@ export const FOREIGN_NAMESPACES: Record<string, string> = {
   'c3p0.': 'the database pool is im.pool.size connections per process',
 };
 
-/**
- * FShareChat's SMS vendor credentials, warned about until fscpush sends SMS through a vendor (then this
- * list shrinks to nothing and the keys become CONFIG_KEYS).
- */
-export const PENDING_SMS_KEYS: readonly string[] = ['sms.appid', 'sms.appkey', 'sms.templateId'];
-const PENDING_SMS_ADVICE = 'SMS vendor credentials are not used: codes go out through sms.provider (log: written to the server log)';
-
 /** A namespace match this close to a key fscpush reads is a typo of that key, not a Spring setting. */
 const TYPO_DISTANCE = 2;
 
@@ -94,7 +87,7 @@ function honouredNames(): string[] {
 
 /** The honoured name a misspelt one most likely meant, if it is close enough to be a typo. */
 export function suggestKey(name: string): string | undefined {
-  const candidates = [...honouredNames(), ...Object.keys(LEGACY_KEYS), ...PENDING_SMS_KEYS];
+  const candidates = [...honouredNames(), ...Object.keys(LEGACY_KEYS)];
   const best = closest(name, candidates);
   const limit = Math.max(TYPO_DISTANCE, Math.floor(name.length / 5));
   return distance(name, best) <= limit ? best : undefined;
@@ -115,7 +108,6 @@ export function classifyForeignKey(name: string, value: string): ForeignVerdict 
     return { kind: 'alias', key: alias.key, value: alias.value ? alias.value(value) : value.trim() };
   }
   if (Object.hasOwn(FOREIGN_KEYS, name)) return { kind: 'warn', message: FOREIGN_KEYS[name]! };
-  if (PENDING_SMS_KEYS.includes(name)) return { kind: 'warn', message: PENDING_SMS_ADVICE };
   const namespace = namespaceOf(name);
   const nearest = honouredNames().find((known) => distance(name, known) <= TYPO_DISTANCE);
   if (namespace !== undefined && nearest === undefined) return { kind: 'warn', message: FOREIGN_NAMESPACES[namespace]! };
