@@ -8,7 +8,8 @@ const REST_CODES: Partial<Record<ErrorCode, number>> = {
   INVALID_DATA: 2,
   CODE_TOO_FREQUENT: 3,
   OVER_FREQUENCY: 3,
-  SMS_THROTTLED: 3,
+  // a vendor's refusal of any kind is FShareChat's server error; the message says to try later
+  SMS_THROTTLED: 4,
   SMS_UNAVAILABLE: 4,
   SERVER_ERROR: 4,
   CODE_EXPIRED: 5,
