@@ -16,3 +16,4 @@ export * from './net/listen.ts';
 export * from './contracts/friends.ts';
 export * from './contracts/receipts.ts';
 export * from './process-alive.ts';
+export * from './let-others-run.ts';

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { FscError, type Logger, type MessageDto } from '@fscpush/core';
+import { FscError, letOthersRun, type Logger, type MessageDto } from '@fscpush/core';
 import type { Schema } from '@fscpush/infra/store';
 import { cursorLimit, entryIsFor, type GroupTimeline } from './group-timeline.ts';
 import type { InboxHeads } from './inbox-heads.ts';
@@ -243,15 +243,21 @@ export class MessageWriter {
         perJob.push(seqs);
       }
       await trx.insertInto('messages').values(batch.map((job) => toRow(job.message))).execute();
+      // a large group's rows: between chunks the loop takes other work (a request reads on its own connection)
       for (let i = 0; i < inboxRows.length; i += INSERT_CHUNK) {
         await trx.insertInto('inbox').values(inboxRows.slice(i, i + INSERT_CHUNK)).execute();
+        await letOthersRun();
       }
       await this.heads.store(trx, heads);
+      await letOthersRun();
       written = heads;
       if (gids.length > 0) {
         await this.timeline.append(trx, timelineRows);
         await this.timeline.storeHeads(trx, groupHeads);
-        for (const [gid, uids] of takers) await this.timeline.advance(trx, gid, [...uids], groupHeads.get(gid)!);
+        for (const [gid, uids] of takers) {
+          await this.timeline.advance(trx, gid, [...uids], groupHeads.get(gid)!);
+          await letOthersRun();
+        }
       }
       return perJob.map((seqs, i) => {
         const post = batch[i]!.timeline;
