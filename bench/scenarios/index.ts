@@ -29,7 +29,7 @@ const STEPPING = {
 /** The app's blocking requests sent alongside the messages (see lib/app-traffic.ts). */
 const APP_REQUESTS = {
   'app-share': { type: 'string', default: '0.1' },
-  'app-rate': { type: 'string', default: '5' },
+  'app-rate': { type: 'string', default: '10' },
 } as const;
 
 function appTraffic(num: Num): AppTrafficOptions {
