@@ -59,7 +59,7 @@ export interface PushGroup {
 /** push-group: login over HTTP, and the session, message, group and user services over the registry. */
 export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const { config, store, log } = deps;
-  const sms = smsProviderFrom(config, log);
+  const sms = await smsProviderFrom(config, log);
   // MySQL lookups are round trips: concurrent sends share them
   const lookups = { batchLookups: store.dialect === 'mysql' };
   const users = new UsersRepo(store.db, lookups, store.reads);

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { FscError, type ConfigValues, type Logger } from '@fscpush/core';
-import { AliyunSms } from './aliyun-sms.ts';
 import { LogSmsProvider, VendorSms, type SmsProvider } from './sms-provider.ts';
-import { TencentSms } from './tencent-sms.ts';
 
 type Vendor = 'log' | 'aliyun' | 'tencent';
 
@@ -23,8 +21,12 @@ export function chosenVendor(config: ConfigValues): Vendor {
   return provider !== '' ? provider : byCp ?? 'log';
 }
 
-/** The configured provider; a vendor without its credentials, template or signature stops the start, naming the keys. */
-export function smsProviderFrom(config: ConfigValues, log: Logger): SmsProvider {
+/**
+ * The configured provider; a vendor without its credentials, template or signature stops the start, naming
+ * the keys. A vendor's SDK is loaded only when that vendor is chosen (they are large, and print deprecation
+ * warnings when loaded).
+ */
+export async function smsProviderFrom(config: ConfigValues, log: Logger): Promise<SmsProvider> {
   const vendor = chosenVendor(config);
   if (vendor === 'log') return new LogSmsProvider(log);
   const required = ['sms.appid', 'sms.appkey', 'sms.templateId', 'sms.signName', ...(vendor === 'tencent' ? ['sms.sdkAppId'] as const : [])] as const;
@@ -38,7 +40,7 @@ export function smsProviderFrom(config: ConfigValues, log: Logger): SmsProvider 
     timeoutMs: config['sms.timeout.ms'],
   };
   const call = vendor === 'aliyun'
-    ? new AliyunSms({
+    ? new (await import('./aliyun-sms.ts')).AliyunSms({
       ...common,
       regionId: common.region,
       accessKeyId: config['sms.appid'],
@@ -46,7 +48,7 @@ export function smsProviderFrom(config: ConfigValues, log: Logger): SmsProvider 
       templateCode: config['sms.templateId'],
       templateParam: config['sms.templateParam'],
     })
-    : new TencentSms({
+    : new (await import('./tencent-sms.ts')).TencentSms({
       ...common,
       secretId: config['sms.appid'],
       secretKey: config['sms.appkey'],
