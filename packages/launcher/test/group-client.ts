@@ -170,14 +170,15 @@ export class GroupDevice {
    */
   async expectNotice(type: number): Promise<Notice> {
     const held = BigInt(this.cursor);
-    const notices = await this.notices();
-    const matching = notices.filter((n) => n.type === type);
-    assert.equal(matching.length, 1, `${this.transport} device of ${this.uid} expected one ${type} notice, got ${JSON.stringify(notices)}`);
-    // an MN names the first seq the device was not given (the clients pull from there on)
+    // as the clients do: the MN first (it names the first seq the device was not given), then the pull;
+    // the operation's answer may come before it, and a pull in between would make the MN needless
     for (;;) {
       const notify = await this.client.waitForNotify(3000);
       if (BigInt(notify.head) > held) break;
     }
+    const notices = await this.notices();
+    const matching = notices.filter((n) => n.type === type);
+    assert.equal(matching.length, 1, `${this.transport} device of ${this.uid} expected one ${type} notice, got ${JSON.stringify(notices)}`);
     return matching[0]!;
   }
 
