@@ -22,10 +22,8 @@ export interface PortLinkOptions {
 }
 
 /**
- * Requests, answers and notes between two threads over one MessagePort. Requests and notes queued during
- * one loop turn leave as one postMessage (a structured clone costs about the same for one message or
- * fifty); an answer leaves at the end of the task that produced it, with whatever is queued — a caller on a
- * busy thread (a client's request behind a group message's fan-out) does not wait for the rest of the turn.
+ * Requests, answers and notes between two threads over one MessagePort. Everything queued during one
+ * loop turn leaves as one postMessage (a structured clone costs about the same for one message or fifty).
  * Failures cross as FscError codes. When either side closes, pending requests fail with SHUTTING_DOWN.
  */
 export class PortLink {
@@ -36,7 +34,6 @@ export class PortLink {
   private readonly options: PortLinkOptions;
   private outbox: LinkMessage[] = [];
   private flushScheduled = false;
-  private answerFlushScheduled = false;
   private nextId = 1;
   private closed = false;
 
@@ -84,14 +81,6 @@ export class PortLink {
 
   private enqueue(message: LinkMessage): void {
     this.outbox.push(message);
-    const answer = message[0] === 1 || message[0] === 2;
-    if (answer && !this.answerFlushScheduled) {
-      this.answerFlushScheduled = true;
-      queueMicrotask(() => {
-        this.answerFlushScheduled = false;
-        this.flush();
-      });
-    }
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => this.flush());
