@@ -2,6 +2,7 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import { FscError, type ConfigValues, type Logger, type TlsMaterial } from '@fscpush/core';
 import { PortLink, serveThreadBridge, type WithdrawableRegistry } from '@fscpush/infra/thread';
 import type { MessageBus } from '@fscpush/infra';
+import { connectorBridgeUrgency } from './bridge-urgency.ts';
 import type { ConnectionCount } from '@fscpush/ops';
 import type { LevelWithSilent } from 'pino';
 import type { ConnectorWorkerData } from './connector-worker.ts';
@@ -34,7 +35,10 @@ const WORKER_ENTRY = typeof FSCPUSH_CONNECTOR_WORKER === 'string' ? FSCPUSH_CONN
 export async function startConnectorThread(options: ConnectorThreadOptions): Promise<ConnectorThread> {
   const { log } = options;
   const { port1, port2 } = new MessageChannel();
-  const link = new PortLink(port1, { onUnexpectedError: (err, op) => log.error({ err, op }, 'connector thread bridge: a request failed') });
+  const link = new PortLink(port1, {
+    onUnexpectedError: (err, op) => log.error({ err, op }, 'connector thread bridge: a request failed'),
+    urgent: connectorBridgeUrgency,
+  });
   serveThreadBridge(link, options.registry, options.bus, log);
   link.handle<string>('log', (line) => relog(log, line));
 

@@ -3,6 +3,7 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { createLogger, type ConfigValues, type TlsMaterial } from '@fscpush/core';
 import { LocalFileStorage, PortLink, ThreadBus, ThreadRegistry } from '@fscpush/infra/thread';
+import { connectorBridgeUrgency } from './bridge-urgency.ts';
 import { countConnections } from '@fscpush/ops';
 import { startPushConnector, type PushConnector } from '@fscpush/push-connector';
 import type { LevelWithSilent } from 'pino';
@@ -17,7 +18,10 @@ export interface ConnectorWorkerData {
 }
 
 const data = workerData as ConnectorWorkerData;
-const link = new PortLink(data.port, { onUnexpectedError: (err, op) => log.error({ err, op }, 'connector thread: a request failed') });
+const link = new PortLink(data.port, {
+  onUnexpectedError: (err, op) => log.error({ err, op }, 'connector thread: a request failed'),
+  urgent: connectorBridgeUrgency,
+});
 // Log lines go to the main thread, which writes them where its own lines go (one writer per log file).
 const log = createLogger('fscpush', {
   level: data.logLevel,

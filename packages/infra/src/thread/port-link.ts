@@ -19,6 +19,12 @@ interface Pending {
 export interface PortLinkOptions {
   /** A handler failed with something other than an FscError (the caller gets SERVER_ERROR). */
   onUnexpectedError?(err: unknown, op: string): void;
+  /**
+   * Requests (and their answers) that leave at the end of the task that queued them instead of the end of
+   * the loop turn, with whatever else is queued: for a caller that must not wait behind the rest of a busy
+   * turn. Everything else keeps batching per turn.
+   */
+  urgent?(op: string, payload: unknown): boolean;
 }
 
 /**
@@ -34,6 +40,7 @@ export class PortLink {
   private readonly options: PortLinkOptions;
   private outbox: LinkMessage[] = [];
   private flushScheduled = false;
+  private urgentFlushScheduled = false;
   private nextId = 1;
   private closed = false;
 
@@ -58,7 +65,7 @@ export class PortLink {
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.enqueue([0, id, op, payload]);
+      this.enqueue([0, id, op, payload], this.options.urgent?.(op, payload) === true);
     });
   }
 
@@ -79,8 +86,15 @@ export class PortLink {
     this.shutDown();
   }
 
-  private enqueue(message: LinkMessage): void {
+  private enqueue(message: LinkMessage, urgent = false): void {
     this.outbox.push(message);
+    if (urgent && !this.urgentFlushScheduled) {
+      this.urgentFlushScheduled = true;
+      queueMicrotask(() => {
+        this.urgentFlushScheduled = false;
+        this.flush();
+      });
+    }
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => this.flush());
@@ -130,13 +144,14 @@ export class PortLink {
 
   private serve(id: number | undefined, op: string, payload: unknown): void {
     const handler = this.handlers.get(op);
+    const urgent = id !== undefined && this.options.urgent?.(op, payload) === true;
     const answer = (result: unknown) => {
-      if (id !== undefined) this.enqueue([1, id, result]);
+      if (id !== undefined) this.enqueue([1, id, result], urgent);
     };
     const fail = (err: unknown) => {
       const fsc = asFscError(err);
       if (fsc !== err) this.options.onUnexpectedError?.(err, op);
-      if (id !== undefined) this.enqueue([2, id, fsc.toWire()]);
+      if (id !== undefined) this.enqueue([2, id, fsc.toWire()], urgent);
     };
     if (!handler) {
       fail(new FscError('NOT_IMPLEMENTED', `no handler for ${op} on this thread`));

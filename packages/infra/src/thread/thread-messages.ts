@@ -59,3 +59,12 @@ export function argsText(args: unknown[]): string {
 export function fromJsonText(text: string | undefined): unknown {
   return text === undefined ? undefined : JSON.parse(text);
 }
+
+/**
+ * A PortLink urgency rule for the connector's bridge: calls to push-group's services answer a client
+ * waiting on them (its app gives up on some after 200 ms), except the message path, whose sends and pulls
+ * come by the thousand a second and keep batching per loop turn.
+ */
+export function clientCallsUrgent(batched: ReadonlySet<string>): (op: string, payload: unknown) => boolean {
+  return (op, payload) => op === 'call' && !batched.has((payload as CallPayload).s);
+}
