@@ -1,24 +1,18 @@
 import { Signal, SubSignal, deriveConnectPassword } from '@fscpush/protocol';
 import type { AppAccount } from './app-login.ts';
-import { AppRequestRefused, runPushLoop, type AppEndpoint, type ClientApp, type PullRecord } from './client-app.ts';
+import { AppSession, type AppSessionOptions } from './app-session.ts';
+import { AppRequestRefused, type AppEndpoint, type ClientApp, type PullRecord } from './client-app.ts';
 import type { ConversationRef } from './im-client.ts';
-import { MessageStore } from './message-store.ts';
 import { parseJsonContent } from './parse-helpers.ts';
-import { RequestIdCounter } from './request-tracker.ts';
-import { TestkitError } from './testkit-error.ts';
 import { WsImClient, type WsPush } from './ws-im-client.ts';
 
-const TEXT = 1;
 const FRIEND_REQUEST_ACCEPT = 1;
 const BYTE_RESULT_OK = 200;
 /** vue-chat sends its heartbeat text this often; the server's WebSocket idle timeout is 60 s. */
 const HEARTBEAT_MS = 25_000;
 
-export interface WebAppOptions {
-  /** localStorage.message_id: the request-id counter, kept across connections. */
-  requestIds?: RequestIdCounter;
-  requestTimeoutMs?: number;
-}
+/** `requestIds`: localStorage.message_id. */
+export type WebAppOptions = AppSessionOptions;
 
 /**
  * FShareChat's web client (vue-chat) as it behaves on the wire:
@@ -28,45 +22,26 @@ export interface WebAppOptions {
  * - a local copy of what its user typed only (keeping its local id, so its own message pulled back shows
  *   twice); group notices and friend tips it sees only through MN and pull.
  */
-export class WebApp implements ClientApp {
+export class WebApp extends AppSession<WsImClient, WsPush> implements ClientApp {
   readonly kind = 'web' as const;
-  readonly account: AppAccount;
-  readonly store = new MessageStore('by-local-id');
-  readonly requestIds: RequestIdCounter;
-  readonly pulls: PullRecord[] = [];
-  readonly errors: Error[] = [];
-  readonly friendRequestsFrom = new Set<string>();
-  friends: string[] = [];
   /** localStorage last_message_seq (unset before the first login). */
   lastMessageSeq: string | undefined;
   /** Messages sent since the last MN (the web client's sendMessageCount). */
   sendCount = 0;
   friendRequestVersion: string | null = null;
-  readonly #requestTimeoutMs: number;
-  #client: WsImClient | undefined;
-  #loop: Promise<void> | undefined;
-  #heartbeat: NodeJS.Timeout | undefined;
-  #closing = false;
 
   constructor(account: AppAccount, options: WebAppOptions = {}) {
-    this.account = account;
-    this.requestIds = options.requestIds ?? new RequestIdCounter();
-    this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    super(account, 'by-local-id', options);
   }
 
   get resumeSeq(): string {
     return this.lastMessageSeq ?? '0';
   }
 
-  get online(): boolean {
-    return this.#client?.isOpen ?? false;
-  }
-
   async connect(endpoint: AppEndpoint): Promise<void> {
-    if (this.online) throw new TestkitError('NOT_CONNECTED', 'already connected');
-    this.#closing = false;
-    const client = new WsImClient({ requestIds: this.requestIds, requestTimeoutMs: this.#requestTimeoutMs });
-    this.#client = client;
+    this.opening();
+    const client = new WsImClient({ requestIds: this.requestIds, requestTimeoutMs: this.requestTimeoutMs });
+    this.client = client;
     const result = await client.connect({
       host: endpoint.host,
       port: endpoint.wsPort,
@@ -76,14 +51,8 @@ export class WebApp implements ClientApp {
       clientId: this.account.clientId,
     });
     if (!result.accepted) throw new AppRequestRefused('CONNECT', result.code);
-    void client.closed.then((info) => {
-      if (!this.#closing) this.errors.push(new Error(`the server closed the connection: ${info.reason}`));
-    });
-    this.#heartbeat = setInterval(() => {
-      if (client.isOpen) void client.ping();
-    }, HEARTBEAT_MS).unref();
     const ack = result.ack as { messageHead?: unknown };
-    this.#loop = runPushLoop(client.pushes, (push) => this.#onPush(push), (err) => this.#failed(err));
+    this.started(client, HEARTBEAT_MS, () => void client.ping());
     const friends = this.#refreshFriends();
     const requests = this.#pullFriendRequests();
     const pull = this.#pull('connect', this.resumeSeq, 0, this.sendCount);
@@ -91,26 +60,11 @@ export class WebApp implements ClientApp {
     await Promise.all([friends, requests, pull]);
   }
 
-  async close(): Promise<void> {
-    this.#closing = true;
-    clearInterval(this.#heartbeat);
-    await this.#client?.close();
-    await this.#loop;
-  }
-
   async sendText(conversation: ConversationRef, text: string): Promise<string> {
-    const sent = await this.#connected.sendText(conversation, text);
+    const sent = await this.connected.sendText(conversation, text);
     if (!sent.ok) throw new AppRequestRefused('MS', 'empty answer');
     this.sendCount += 1;
-    this.store.keepLocal({
-      messageId: sent.messageId!,
-      from: this.account.userId,
-      conversationType: conversation.type,
-      target: conversation.target,
-      type: TEXT,
-      text,
-      binaryContent: '',
-    });
+    this.keepTyped(sent.messageId!, conversation, text);
     return sent.messageId!;
   }
 
@@ -142,20 +96,15 @@ export class WebApp implements ClientApp {
     await this.#json('FHR', { targetUid: from, status: FRIEND_REQUEST_ACCEPT });
   }
 
-  get #connected(): WsImClient {
-    if (this.#client === undefined || !this.#client.isOpen) throw new TestkitError('NOT_CONNECTED');
-    return this.#client;
-  }
-
   /** A request whose answer is JSON text; "" (the web protocol's only failure) throws. */
   async #json(sub: 'MR' | 'GC' | 'GMI' | 'FAR' | 'FHR' | 'FP' | 'FRP', payload: object): Promise<unknown> {
-    const answer = await this.#connected.requestJson(sub, payload);
+    const answer = await this.connected.requestJson(sub, payload);
     if (!answer.ok) throw new AppRequestRefused(sub, 'empty answer');
     return answer.json;
   }
 
   async #pull(trigger: PullRecord['trigger'], cursor: string, pullType: number, sendMessageCount: number): Promise<void> {
-    const result = await this.#connected.pull(cursor, pullType, undefined, sendMessageCount);
+    const result = await this.connected.pull(cursor, pullType, undefined, sendMessageCount);
     if (!result.ok) throw new AppRequestRefused('MP', 'empty answer');
     this.pulls.push({ trigger, after: cursor, pullType, current: result.current, head: result.head, count: result.messages.length, repeats: this.store.receive(result.messages) });
   }
@@ -170,7 +119,7 @@ export class WebApp implements ClientApp {
     for (const r of list) if (r.target === this.account.userId) this.friendRequestsFrom.add(r.from);
   }
 
-  async #onPush(push: WsPush): Promise<void> {
+  protected async onPush(push: WsPush): Promise<void> {
     if (push.signal !== Signal.PUBLISH) return;
     switch (push.subSignal) {
       case SubSignal.MN: {
@@ -192,10 +141,5 @@ export class WebApp implements ClientApp {
         return;
       default:
     }
-  }
-
-  #failed(err: Error): void {
-    if (this.#closing && err instanceof TestkitError && (err.code === 'CLOSED' || err.code === 'NOT_CONNECTED')) return;
-    this.errors.push(err);
   }
 }
