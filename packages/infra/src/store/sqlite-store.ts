@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { FscError } from '@fscpush/core';
 import { migrationsFor } from './migrations/index.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
+import { FairSqliteDialect } from './fair-sqlite-dialect.ts';
 import type { Schema } from './schema.ts';
 import type { Store } from './index.ts';
 
@@ -64,7 +65,7 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
   raw.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF;');
   // negative = KiB: a large group's message touches one inbox page per online member
   if (options.cacheMb !== undefined) raw.exec(`PRAGMA cache_size = -${Math.trunc(options.cacheMb) * 1024}`);
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: new NodeSqliteDatabase(raw) }) });
+  const db = new Kysely<Schema>({ dialect: new FairSqliteDialect({ database: new NodeSqliteDatabase(raw) }) });
   const { error } = await new Migrator({ db, provider: migrationsFor('sqlite') }).migrateToLatest();
   if (error) {
     await db.destroy();
@@ -89,5 +90,5 @@ function openReader(file: string, options: SqliteStoreOptions): Kysely<Schema> {
   const raw = new DatabaseSync(file, { readOnly: true });
   raw.exec('PRAGMA busy_timeout = 5000;');
   if (options.cacheMb !== undefined) raw.exec(`PRAGMA cache_size = -${Math.max(2048, Math.trunc(options.cacheMb * 256))}`);
-  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: new NodeSqliteDatabase(raw) }) });
+  return new Kysely<Schema>({ dialect: new FairSqliteDialect({ database: new NodeSqliteDatabase(raw) }) });
 }
