@@ -97,3 +97,22 @@ test('symbol and then properties of the proxy are undefined, other names are cal
   assert.equal(typeof svc['anything'], 'function');
   await registry.close();
 });
+
+test('one service, providers on several nodes (connector threads): each listed, calls shared, each withdrawn alone', async () => {
+  const registry = new InProcessRegistry({ nodeId: 'embedded-0' });
+  const seen: string[][] = [];
+  registry.watchProviders('connector', (nodes) => seen.push(nodes));
+  await registry.provide('connector', { ping: async () => 'a' }, { node: 'embedded-0' });
+  await registry.provide('connector', { ping: async () => 'b' }, { node: 'embedded-0-1' });
+  assert.deepEqual(registry.providers('connector').sort(), ['embedded-0', 'embedded-0-1']);
+  const consumer = registry.consume<{ ping(): Promise<string> }>('connector');
+  const answers = new Set([await consumer.ping(), await consumer.ping(), await consumer.ping()]);
+  assert.deepEqual([...answers].sort(), ['a', 'b']);
+  await registry.withdraw('connector', 'embedded-0-1');
+  assert.deepEqual(registry.providers('connector'), ['embedded-0']);
+  assert.equal(await consumer.ping(), 'a');
+  await registry.withdraw('connector', 'embedded-0');
+  assert.deepEqual(seen.at(-1), []);
+  await assert.rejects(consumer.ping(), isFscError('RPC_NO_PROVIDER'));
+  await registry.close();
+});

@@ -3,7 +3,7 @@ import { FscError, type ConfigValues, type Logger, type TlsMaterial } from '@fsc
 import { PortLink, serveThreadBridge, type WithdrawableRegistry } from '@fscpush/infra/thread';
 import type { MessageBus } from '@fscpush/infra';
 import { connectorBridgeUrgency } from './bridge-urgency.ts';
-import type { ConnectionCount } from '@fscpush/ops';
+import type { ConnectionCount, RejectedEventCount } from '@fscpush/ops';
 import type { LevelWithSilent } from 'pino';
 import type { ConnectorWorkerData } from './connector-worker.ts';
 
@@ -15,6 +15,7 @@ export interface ConnectorThreadOptions {
   log: Logger;
   media: ConnectorWorkerData['media'];
   wsTls?: TlsMaterial;
+  sharedPorts?: ConnectorWorkerData['sharedPorts'];
   /** The thread died while the server was running (its connections are gone with it). */
   onFailure(err: Error): void;
 }
@@ -23,6 +24,7 @@ export interface ConnectorThread {
   readonly tcpPort: number;
   readonly wsPort: number;
   counts(): Promise<ConnectionCount[]>;
+  rejectedEvents(): Promise<RejectedEventCount[]>;
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export async function startConnectorThread(options: ConnectorThreadOptions): Pro
   serveThreadBridge(link, options.registry, options.bus, log);
   link.handle<string>('log', (line) => relog(log, line));
 
-  const workerData: ConnectorWorkerData = { port: port2, config: options.config, node: options.node, logLevel: log.level as LevelWithSilent, media: options.media, ...(options.wsTls && { wsTls: options.wsTls }) };
+  const workerData: ConnectorWorkerData = { port: port2, config: options.config, node: options.node, logLevel: log.level as LevelWithSilent, media: options.media, ...(options.wsTls && { wsTls: options.wsTls }), ...(options.sharedPorts && { sharedPorts: options.sharedPorts }) };
   const worker = new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData, transferList: [port2] });
   let closing = false;
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
@@ -66,6 +68,7 @@ export async function startConnectorThread(options: ConnectorThreadOptions): Pro
   return {
     ...started,
     counts: () => link.request<ConnectionCount[]>('counts', null),
+    rejectedEvents: () => link.request<RejectedEventCount[]>('rejectedEvents', null),
     async close() {
       if (closing) return;
       closing = true;

@@ -15,6 +15,8 @@ export interface ConnectorWorkerData {
   logLevel: LevelWithSilent;
   media: { root: string; publicUrl: string; signingSecret: Uint8Array };
   wsTls?: TlsMaterial;
+  /** one of several connector threads sharing the client ports (see PushConnectorDeps.sharedPorts) */
+  sharedPorts?: { tcp?: number; ws?: number };
 }
 
 const data = workerData as ConnectorWorkerData;
@@ -31,17 +33,18 @@ const log = createLogger('fscpush', {
     },
   },
 });
-const registry = new ThreadRegistry(link);
+const registry = new ThreadRegistry(link, data.node);
 const bus = new ThreadBus(link);
 const storage = new LocalFileStorage(data.media.root, { publicUrl: data.media.publicUrl, signingSecret: data.media.signingSecret });
 let connector: PushConnector | undefined;
 
 link.handle('start', async () => {
   const wsTls = data.wsTls && { cert: Buffer.from(data.wsTls.cert), key: Buffer.from(data.wsTls.key) };
-  connector = await startPushConnector({ config: data.config, node: data.node, registry, bus, log, storage, ...(wsTls && { wsTls }) });
+  connector = await startPushConnector({ config: data.config, node: data.node, registry, bus, log, storage, ...(wsTls && { wsTls }), ...(data.sharedPorts && { sharedPorts: data.sharedPorts }) });
   return { tcpPort: connector.tcpPort, wsPort: connector.wsPort };
 });
 link.handle('counts', () => countConnections(connector?.table.connections() ?? []));
+link.handle('rejectedEvents', () => connector?.rejectedEvents() ?? []);
 link.handle('close', async () => {
   await connector?.close();
   await bus.close();

@@ -9,7 +9,7 @@ import { startPushConnector } from '@fscpush/push-connector';
 import { startPushGroup } from '@fscpush/push-group';
 import { startEmbeddedMedia } from './embedded-media.ts';
 import { ServiceOps, countConnections } from '@fscpush/ops';
-import { startConnectorThread } from './connector-thread.ts';
+import { startConnectorThreads } from './connector-threads.ts';
 
 export interface EmbeddedOptions extends ConfigSource {
   /** JSON-copy values across the in-process registry, as the network would (tests) */
@@ -66,9 +66,13 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     shutdown.add('push-group', () => group.close());
     const connectorLog = log.child({ svc: 'push-connector' });
     const connector = connectorThreadWanted(config['embedded.connector.thread'])
-      ? await startConnectorThread({
+      ? await startConnectorThreads({
           config,
           node: EMBEDDED_NODE,
+          count: connectorThreadCount(config['embedded.connector.threads']),
+          host: config['server.address'],
+          tcpPort: config['push.tcp.port'],
+          wsPort: config['push.ws.port'],
           registry,
           bus,
           log: connectorLog,
@@ -82,7 +86,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       : await startPushConnector({ config, node: EMBEDDED_NODE, registry, bus, log: connectorLog, storage: media.storage, ...(wsTls && { wsTls }) });
     shutdown.add('push-connector', () => connector.close());
     // a thread that is stopping answers no more: the gauge then reads no connections rather than failing the scrape
-    ops.connector('counts' in connector ? () => connector.counts().catch(() => []) : () => countConnections(connector.table.connections()));
+    if ('counts' in connector) ops.connector(() => connector.counts().catch(() => []), () => connector.rejectedEvents().catch(() => []));
+    else ops.connector(() => countConnections(connector.table.connections()), () => connector.rejectedEvents());
     const adminSecret = config['im.admin_secret'] !== '' ? config['im.admin_secret'] : installAdminSecret(dataDir, log);
     const api = await startPushApi({ config, registry, store, grid, adminSecret, log: log.child({ svc: 'push-api' }), ...(httpTls && { tls: httpTls }) });
     shutdown.add('push-api', () => api.close());
@@ -106,6 +111,10 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
 
 function connectorThreadWanted(setting: 'auto' | 'true' | 'false'): boolean {
   return setting === 'true' || (setting === 'auto' && availableParallelism() > 1);
+}
+
+function connectorThreadCount(setting: 'auto' | number): number {
+  return setting === 'auto' ? Math.min(8, 2 * availableParallelism()) : setting;
 }
 
 /** The open API's secret when none is configured: random per install, readable only by the server's user. */

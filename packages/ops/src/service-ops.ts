@@ -9,7 +9,7 @@ import { startManagementServer, type ManagementServer } from './management/manag
 import { instrumentBus, type BusSubscriptionRef } from './metrics/instrument-bus.ts';
 import { instrumentRegistry } from './metrics/instrument-registry.ts';
 import { ServiceMetrics } from './metrics/service-metrics.ts';
-import type { ConnectionCount } from './metrics/connection-counts.ts';
+import type { ConnectionCount, RejectedEventCount } from './metrics/connection-counts.ts';
 
 /**
  * Operability of one process, used by the composition roots: wraps the ports with metrics and health
@@ -114,10 +114,15 @@ export class ServiceOps {
   }
 
   /** The connections gauge, from the connector's counts (read at each scrape; may cross to another thread). */
-  connector(counts: () => Promise<ConnectionCount[]> | ConnectionCount[]): void {
+  connector(counts: () => Promise<ConnectionCount[]> | ConnectionCount[], rejectedEvents?: () => Promise<RejectedEventCount[]> | RejectedEventCount[]): void {
     this.metrics.gauge('fscpush_connections', 'client connections, by transport and state (open = authenticated)', ['transport', 'state'], async (set) => {
       for (const { transport, state, count } of await counts()) set({ transport, state }, count);
     });
+    if (!rejectedEvents) return;
+    this.metrics.counterRead('fscpush_bus_events_rejected_total', 'delivery events a connector skipped as unreadable, by reason (unknown-version, unknown-kind, malformed) and kind', ['reason', 'kind'], async (set) => {
+      for (const { reason, kind, count } of await rejectedEvents()) set({ reason, kind }, count);
+    });
   }
+
 
 }

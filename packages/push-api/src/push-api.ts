@@ -1,6 +1,6 @@
 import {
   SERVICE_NAMES,
-  messageRouteKey,
+  CALL_POLICIES,
   boundPort,
   closeHttp,
   listenHttp,
@@ -39,10 +39,10 @@ export interface PushApi {
 export async function startPushApi(deps: PushApiDeps): Promise<PushApi> {
   const appKeys = new AppKeys(deps.store.db);
   const services = {
-    users: deps.registry.consume<UserService>(SERVICE_NAMES.users, { idempotent: ['get', 'getMany'] }),
-    messages: deps.registry.consume<MessageService>(SERVICE_NAMES.messages, { balance: 'consistent-hash', routeKey: messageRouteKey }),
-    groups: deps.registry.consume<GroupService>(SERVICE_NAMES.groups, { idempotent: ['info', 'members'] }),
-    friends: deps.registry.consume<FriendService>(SERVICE_NAMES.friends, { idempotent: ['list'] }),
+    users: deps.registry.consume<UserService>(SERVICE_NAMES.users, CALL_POLICIES.users),
+    messages: deps.registry.consume<MessageService>(SERVICE_NAMES.messages, CALL_POLICIES.messages),
+    groups: deps.registry.consume<GroupService>(SERVICE_NAMES.groups, CALL_POLICIES.groups),
+    friends: deps.registry.consume<FriendService>(SERVICE_NAMES.friends, CALL_POLICIES.friends),
     appKeys,
   };
   const rateLimit = { limit: deps.config['push.api.rate.limit'], windowSeconds: deps.config['push.api.rate.window.seconds'] };

@@ -1,24 +1,21 @@
-import { deliveryTopic, type DeliveryEvent, type Logger } from '@fscpush/core';
+import { decodeDeliveryEvent, deliveryTopic, type DeliveryEvent } from '@fscpush/core';
 import type { BusRecord, MessageBus, Subscription } from '@fscpush/infra';
 import type { ConnectionTable } from './connection-table.ts';
+import type { RejectedEvents } from './rejected-events.ts';
 
-const decoder = new TextDecoder();
-
-/** Applies push-group's delivery events for this node to the local connections they name. */
-export async function consumeDeliveries(bus: MessageBus, node: string, table: ConnectionTable, log: Logger): Promise<Subscription> {
+/**
+ * Applies push-group's delivery events for this node to the local connections they name. An event this
+ * build cannot read (another version, an unknown kind, broken) is skipped and tallied, never applied half.
+ */
+export async function consumeDeliveries(bus: MessageBus, node: string, table: ConnectionTable, rejected: RejectedEvents): Promise<Subscription> {
   const topic = deliveryTopic(node);
   const recalled = new RecentlyRecalled();
   await bus.ensureTopics([topic]);
   return bus.subscribe(topic, `connector-${node.split('@')[0]}`, async (records: BusRecord[]) => {
     for (const record of records) {
-      let event: DeliveryEvent;
-      try {
-        event = JSON.parse(decoder.decode(record.value)) as DeliveryEvent;
-      } catch (err) {
-        log.error({ err }, 'undecodable delivery event skipped');
-        continue;
-      }
-      apply(event, table, recalled);
+      const decoded = decodeDeliveryEvent(record.value);
+      if (decoded.ok) apply(decoded.event, table, recalled);
+      else rejected.add(topic, decoded);
     }
   });
 }
@@ -51,7 +48,14 @@ function apply(event: DeliveryEvent, table: ConnectionTable, recalled: RecentlyR
       if (conn && conn.connToken === event.k) conn.close('the same client id connected again');
       return;
     }
+    default:
+      return unreachable(event);
   }
+}
+
+/** The codec admits only the kinds above: a new kind must be handled here before it is decoded. */
+function unreachable(event: never): never {
+  throw new Error(`delivery event kind ${(event as { t: string }).t} has no handler`);
 }
 
 const RECALLS_REMEMBERED = 4096;

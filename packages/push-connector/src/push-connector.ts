@@ -2,12 +2,13 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { WebSocketServer } from 'ws';
-import { SERVICE_NAMES, boundPort, messageRouteKey, listen, type ConfigValues, type FriendService, type GroupService, type Logger, type MessageService, type ReceiptService, type SearchService, type SessionService, type TlsMaterial, type UserService } from '@fscpush/core';
+import { CALL_POLICIES, SERVICE_NAMES, boundPort, listen, type ConfigValues, type FriendService, type GroupService, type Logger, type MessageService, type ReceiptService, type SearchService, type SessionService, type TlsMaterial, type UserService } from '@fscpush/core';
 import type { MessageBus, ObjectStorage, ServiceRegistry, Subscription } from '@fscpush/infra';
 import type { Connection, ConnectionHost } from './connection.ts';
 import { ConnectionTable } from './connection-table.ts';
 import { MediaUploads, mediaUploadSettings } from './media-uploads.ts';
 import { consumeDeliveries } from './delivery-consumer.ts';
+import { RejectedEvents, type RejectedEventCount } from './rejected-events.ts';
 import { DeliveryReports } from './delivery-reports.ts';
 import type { ConnectorServices } from './services.ts';
 import { TcpConnection } from './tcp-connection.ts';
@@ -22,12 +23,19 @@ export interface PushConnectorDeps {
   wsTls?: TlsMaterial;
   /** media objects: GMURL signs upload URLs on it; its buckets are created at start */
   storage: ObjectStorage;
+  /**
+   * Several connectors of one process share the client ports (embedded: one per connector thread): each
+   * listens with SO_REUSEPORT, on these ports when given (the first one's bound ports), else the configured ones.
+   */
+  sharedPorts?: { tcp?: number; ws?: number };
 }
 
 export interface PushConnector {
   readonly tcpPort: number;
   readonly wsPort: number;
   readonly table: ConnectionTable;
+  /** delivery events skipped as unreadable, by reason and kind */
+  rejectedEvents(): RejectedEventCount[];
   /** stop accepting, close every connection, stop consuming deliveries */
   close(): Promise<void>;
 }
@@ -42,13 +50,13 @@ export async function startPushConnector(deps: PushConnectorDeps): Promise<PushC
   const media = new MediaUploads(deps.storage, mediaUploadSettings(config), log);
   await media.ensureBuckets();
   const services: ConnectorServices = {
-    sessions: deps.registry.consume<SessionService>(SERVICE_NAMES.sessions, { idempotent: ['disconnect'] }),
-    messages: deps.registry.consume<MessageService>(SERVICE_NAMES.messages, { idempotent: ['pull', 'history'], balance: 'consistent-hash', routeKey: messageRouteKey }),
-    groups: deps.registry.consume<GroupService>(SERVICE_NAMES.groups, { idempotent: ['info', 'members'] }),
-    users: deps.registry.consume<UserService>(SERVICE_NAMES.users, { idempotent: ['get', 'getMany'] }),
-    receipts: deps.registry.consume<ReceiptService>(SERVICE_NAMES.receipts, { idempotent: ['delivered', 'markRead', 'counts', 'unread'] }),
-    search: deps.registry.consume<SearchService>(SERVICE_NAMES.search, { idempotent: ['search'] }),
-    friends: deps.registry.consume<FriendService>(SERVICE_NAMES.friends, { idempotent: ['list', 'requests'] }),
+    sessions: deps.registry.consume<SessionService>(SERVICE_NAMES.sessions, CALL_POLICIES.sessions),
+    messages: deps.registry.consume<MessageService>(SERVICE_NAMES.messages, CALL_POLICIES.messages),
+    groups: deps.registry.consume<GroupService>(SERVICE_NAMES.groups, CALL_POLICIES.groups),
+    users: deps.registry.consume<UserService>(SERVICE_NAMES.users, CALL_POLICIES.users),
+    receipts: deps.registry.consume<ReceiptService>(SERVICE_NAMES.receipts, CALL_POLICIES.receipts),
+    search: deps.registry.consume<SearchService>(SERVICE_NAMES.search, CALL_POLICIES.search),
+    friends: deps.registry.consume<FriendService>(SERVICE_NAMES.friends, CALL_POLICIES.friends),
     media,
   };
   const table = new ConnectionTable();
@@ -74,13 +82,15 @@ export async function startPushConnector(deps: PushConnectorDeps): Promise<PushC
 
   // Registered before accepting connections: push-group treats sessions of unregistered connectors as ghosts.
   await deps.registry.provide(SERVICE_NAMES.connector, { ping: async () => deps.node });
-  const subscription: Subscription = await consumeDeliveries(deps.bus, deps.node, table, log);
+  const rejected = new RejectedEvents(log);
+  const subscription: Subscription = await consumeDeliveries(deps.bus, deps.node, table, rejected);
   const maxFrame = config['push.max.frame.bytes'];
 
   const tcpServer: TcpServer = createTcpServer((socket) => {
     track(new TcpConnection(host, socket, maxFrame, config['push.tcp.idle.timeout.ms']), socket);
   });
-  await listen(tcpServer, config['server.address'], config['push.tcp.port']);
+  const reusePort = deps.sharedPorts !== undefined;
+  await listen(tcpServer, config['server.address'], deps.sharedPorts?.tcp ?? config['push.tcp.port'], { reusePort });
 
   const wsPaths = new Set(config['push.ws.paths'].split(',').map((p) => p.trim()).filter((p) => p !== ''));
   const httpServer: HttpServer = deps.wsTls ? createHttpsServer({ cert: deps.wsTls.cert, key: deps.wsTls.key }) : createHttpServer();
@@ -97,7 +107,7 @@ export async function startPushConnector(deps: PushConnectorDeps): Promise<PushC
     const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
     track(new WsConnection(host, ws, remote, config['push.ws.idle.timeout.ms'], req.socket as Socket), ws);
   });
-  await listen(httpServer, config['server.address'], config['push.ws.port']);
+  await listen(httpServer, config['server.address'], deps.sharedPorts?.ws ?? config['push.ws.port'], { reusePort });
 
   const sweeper = setInterval(() => {
     const now = Date.now();
@@ -116,6 +126,7 @@ export async function startPushConnector(deps: PushConnectorDeps): Promise<PushC
     tcpPort,
     wsPort,
     table,
+    rejectedEvents: () => rejected.snapshot(),
     async close() {
       clearInterval(sweeper);
       tcpServer.close();

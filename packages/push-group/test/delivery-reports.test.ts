@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLogger, deliveryTopic, type DeliveryEvent, type DeliveredReport } from '@fscpush/core';
+import { createLogger, decodeDeliveryEvent, deliveryTopic, type DeliveryEvent, type DeliveredReport } from '@fscpush/core';
 import { InProcessBus, MemoryGrid, openSqliteStore } from '@fscpush/infra/embedded';
 import type { Store } from '@fscpush/infra/store';
 import { DeliveryPublisher } from '../src/messages/delivery-publisher.ts';
@@ -29,7 +29,11 @@ before(async () => {
   online.setLiveConnectors(['conn-1']);
   await online.register('alice', 'phone', { node: 'conn-1', connToken: 't', transport: 'tcp', since: Date.now() });
   await bus.subscribe(deliveryTopic('conn-1'), 'test', async (records) => {
-    for (const record of records) events.push(JSON.parse(new TextDecoder().decode(record.value)) as DeliveryEvent);
+    for (const record of records) {
+      const decoded = decodeDeliveryEvent(record.value);
+      assert.ok(decoded.ok, 'push-group writes events its connectors read');
+      events.push(decoded.event);
+    }
   });
   positions = new PositionsRepo(store.db, store.dialect);
   const timeline = new GroupTimeline(store.db, store.dialect);

@@ -34,11 +34,12 @@ export async function listenHttp(handler: RequestListener, host: string, port: n
   return server;
 }
 
-export function listen(server: Server | import('node:net').Server, host: string, port: number): Promise<void> {
+/** `reusePort`: several listeners of this process share the port (Linux SO_REUSEPORT; the kernel spreads connections). */
+export function listen(server: Server | import('node:net').Server, host: string, port: number, options: { reusePort?: boolean } = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.once('error', onError);
-    server.listen(port, host, () => {
+    server.listen({ port, host, ...(options.reusePort === true && { reusePort: true }) }, () => {
       server.off('error', onError);
       resolve();
     });

@@ -1,5 +1,5 @@
 import { FscError, asFscError } from '@fscpush/core';
-import type { ConsumeOptions, ServiceRegistry } from './index.ts';
+import type { ConsumeOptions, ProvideOptions, ServiceRegistry } from './index.ts';
 
 export interface InProcessRegistryOptions {
   nodeId: string;
@@ -10,9 +10,14 @@ export interface InProcessRegistryOptions {
   copyValues?: boolean;
 }
 
-/** Embedded registry: providers live in this process; calls are direct method calls. */
+/**
+ * Embedded registry: providers live in this process; calls are direct method calls. A service may have
+ * several providers, each under its node (this registry's own, or a worker thread's, e.g. one per
+ * connector thread); calls go to them in turn.
+ */
 export class InProcessRegistry implements ServiceRegistry {
-  private readonly services = new Map<string, object>();
+  private readonly services = new Map<string, Map<string, object>>();
+  private turn = 0;
   private readonly watchers = new Map<string, Set<(nodes: string[]) => void>>();
   private readonly options: InProcessRegistryOptions;
   private closed = false;
@@ -21,16 +26,20 @@ export class InProcessRegistry implements ServiceRegistry {
     this.options = options;
   }
 
-  async provide(service: string, impl: object): Promise<void> {
+  async provide(service: string, impl: object, options?: ProvideOptions): Promise<void> {
     if (this.closed) throw new FscError('SHUTTING_DOWN');
-    this.services.set(service, impl);
-    for (const listener of this.watchers.get(service) ?? []) listener(this.providers(service));
+    let byNode = this.services.get(service);
+    if (!byNode) this.services.set(service, (byNode = new Map()));
+    byNode.set(options?.node ?? this.options.nodeId, impl);
+    this.tell(service);
   }
 
-  /** Takes a service back (its provider stopped, e.g. a worker thread that died); watchers are told. */
-  async withdraw(service: string): Promise<void> {
-    if (!this.services.delete(service)) return;
-    for (const listener of this.watchers.get(service) ?? []) listener(this.providers(service));
+  /** Takes a node's provider of a service back (it stopped, e.g. a worker thread that died); watchers are told. */
+  async withdraw(service: string, node: string = this.options.nodeId): Promise<void> {
+    const byNode = this.services.get(service);
+    if (!byNode?.delete(node)) return;
+    if (byNode.size === 0) this.services.delete(service);
+    this.tell(service);
   }
 
   consume<T extends object>(service: string, _options?: ConsumeOptions): T {
@@ -39,7 +48,7 @@ export class InProcessRegistry implements ServiceRegistry {
       get: (_target, method) => {
         if (typeof method !== 'string' || method === 'then') return undefined;
         return async (...args: unknown[]) => {
-          const impl = this.services.get(service) as Record<string, unknown> | undefined;
+          const impl = this.pick(service) as Record<string, unknown> | undefined;
           if (!impl || this.closed) throw new FscError('RPC_NO_PROVIDER', `no provider for ${service}`);
           const fn = impl[method];
           if (typeof fn !== 'function') throw new FscError('NOT_IMPLEMENTED', `${service}.${method} does not exist`);
@@ -54,7 +63,19 @@ export class InProcessRegistry implements ServiceRegistry {
   }
 
   providers(service: string): string[] {
-    return this.services.has(service) ? [this.options.nodeId] : [];
+    return [...(this.services.get(service)?.keys() ?? [])];
+  }
+
+  private pick(service: string): object | undefined {
+    const byNode = this.services.get(service);
+    if (!byNode || byNode.size === 0) return undefined;
+    if (byNode.size === 1) return byNode.values().next().value;
+    this.turn = (this.turn + 1) % byNode.size;
+    return [...byNode.values()][this.turn];
+  }
+
+  private tell(service: string): void {
+    for (const listener of this.watchers.get(service) ?? []) listener(this.providers(service));
   }
 
   /** Calls the listener now and whenever a provider of the service appears (a watch may start before provide). */

@@ -22,6 +22,8 @@ export interface ConsumeOptions {
 
 export interface ProvideOptions {
   weight?: number;
+  /** the provider's node when it is not the registry's own (embedded: a worker thread of this process) */
+  node?: string;
 }
 
 export interface ServiceRegistry {

@@ -6,7 +6,7 @@ import { argsText, fromJsonText, toJsonText, type CallPayload, type InvokePayloa
 
 /** A registry whose services can be taken back (the embedded one): a dead thread's services must go. */
 export interface WithdrawableRegistry extends ServiceRegistry {
-  withdraw(service: string): Promise<void>;
+  withdraw(service: string, node?: string): Promise<void>;
 }
 
 export interface ThreadBridgeHost {
@@ -22,6 +22,8 @@ export interface ThreadBridgeHost {
 export function serveThreadBridge(link: PortLink, registry: WithdrawableRegistry, bus: MessageBus, log?: Logger): ThreadBridgeHost {
   const consumers = new Map<string, Record<string, (...args: unknown[]) => Promise<unknown>>>();
   const provided = new Set<string>();
+  // the node the worker registers its services under (one worker per link); undefined: the registry's own
+  let node: string | undefined;
   const unwatch = new Map<string, () => void>();
   const subscriptions = new Map<number, Promise<Subscription>>();
 
@@ -31,19 +33,20 @@ export function serveThreadBridge(link: PortLink, registry: WithdrawableRegistry
     return toJsonText(await consumer[m]!(...(fromJsonText(a) as unknown[])));
   });
 
-  link.handle<ProvidePayload>('provide', async ({ s, methods }) => {
+  link.handle<ProvidePayload>('provide', async ({ s, methods, n }) => {
+    node = n;
     const impl: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
     for (const m of methods) {
       impl[m] = async (...args) => fromJsonText(await link.request<string | undefined>('invoke', { s, m, a: argsText(args) } satisfies InvokePayload));
     }
     provided.add(s);
-    await registry.provide(s, impl);
+    await registry.provide(s, impl, n === undefined ? undefined : { node: n });
   });
 
   link.handle<{ s: string[] }>('withdraw', async ({ s }) => {
     for (const service of s) {
       provided.delete(service);
-      await registry.withdraw(service);
+      await registry.withdraw(service, node);
     }
   });
 
@@ -74,7 +77,7 @@ export function serveThreadBridge(link: PortLink, registry: WithdrawableRegistry
   link.onClose(() => {
     for (const stop of unwatch.values()) stop();
     unwatch.clear();
-    for (const service of provided) void registry.withdraw(service).catch((err: unknown) => log?.warn({ err, service }, 'thread bridge: withdrawing a service failed'));
+    for (const service of provided) void registry.withdraw(service, node).catch((err: unknown) => log?.warn({ err, service }, 'thread bridge: withdrawing a service failed'));
     provided.clear();
     for (const subscription of subscriptions.values()) void subscription.then((s) => s.close()).catch(() => undefined);
     subscriptions.clear();

@@ -17,6 +17,8 @@ export type InvokePayload = CallPayload;
 export interface ProvidePayload {
   s: string;
   methods: string[];
+  /** the worker's node, when it names one (several workers may provide the same service) */
+  n?: string;
 }
 
 /** 'providers' (note to the worker): the providers of a watched service changed. */

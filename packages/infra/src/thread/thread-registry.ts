@@ -16,9 +16,12 @@ export class ThreadRegistry implements ServiceRegistry {
   private readonly known = new Map<string, string[]>();
   private readonly listeners = new Map<string, Set<(nodes: string[]) => void>>();
   private closed = false;
+  private readonly node: string | undefined;
 
-  constructor(link: PortLink) {
+  /** `node`: the name this thread's services are registered under (several threads may provide one service) */
+  constructor(link: PortLink, node?: string) {
     this.link = link;
+    this.node = node;
     link.handle<InvokePayload>('invoke', (p) => this.invoke(p));
     link.handle<ProvidersNote>('providers', ({ s, nodes }) => {
       this.known.set(s, nodes);
@@ -29,7 +32,7 @@ export class ThreadRegistry implements ServiceRegistry {
   async provide(service: string, impl: object): Promise<void> {
     if (this.closed) throw new FscError('SHUTTING_DOWN');
     this.provided.set(service, impl);
-    await this.link.request<void>('provide', { s: service, methods: providerMethodNames(impl) } satisfies ProvidePayload);
+    await this.link.request<void>('provide', { s: service, methods: providerMethodNames(impl), ...(this.node !== undefined && { n: this.node }) } satisfies ProvidePayload);
   }
 
   consume<T extends object>(service: string, _options?: ConsumeOptions): T {

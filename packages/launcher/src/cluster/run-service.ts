@@ -89,7 +89,7 @@ export async function startClusterService(options: ClusterOptions): Promise<Clus
       const wsTls = loadTls('push.ssl.cert', config['push.ssl.cert'], 'push.ssl.key', config['push.ssl.key']);
       const connector = await startPushConnector({ config, node, registry, bus, storage, log: nodeLog, ...(wsTls && { wsTls }) });
       shutdown.add('push-connector', () => connector.close());
-      ops.connector(() => countConnections(connector.table.connections()));
+      ops.connector(() => countConnections(connector.table.connections()), () => connector.rejectedEvents());
       Object.assign(ports, { tcp: connector.tcpPort, ws: connector.wsPort });
     } else {
       const grid = ops.grid(await createHazelcastGrid({ clusterName: config['hazelcast.cluster.name'], members: hostPortList(config['hazelcast.members'], 5701), log: nodeLog }));

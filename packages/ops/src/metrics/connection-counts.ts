@@ -20,3 +20,32 @@ export function countConnections(connections: Iterable<{ transport: string; stat
   }
   return [...counts.values()];
 }
+
+/** One count per transport and state from the counts of several connectors (threads of one process). */
+export function sumConnectionCounts(parts: Iterable<ConnectionCount[]>): ConnectionCount[] {
+  return sumBy(parts, (c) => `${c.transport}\u0000${c.state}`);
+}
+
+/** Delivery events a connector skipped as unreadable (push-connector's RejectedEvents). */
+export interface RejectedEventCount {
+  reason: string;
+  kind: string;
+  count: number;
+}
+
+/** One count per reason and kind from several connectors. */
+export function sumRejectedEvents(parts: Iterable<RejectedEventCount[]>): RejectedEventCount[] {
+  return sumBy(parts, (c) => `${c.reason}\u0000${c.kind}`);
+}
+
+function sumBy<T extends { count: number }>(parts: Iterable<T[]>, keyOf: (item: T) => string): T[] {
+  const sums = new Map<string, T>();
+  for (const part of parts) {
+    for (const item of part) {
+      const entry = sums.get(keyOf(item));
+      if (entry) entry.count += item.count;
+      else sums.set(keyOf(item), { ...item });
+    }
+  }
+  return [...sums.values()];
+}

@@ -54,6 +54,20 @@ export class ServiceMetrics {
     });
   }
 
+  /** A counter kept by someone else (a connector thread), read as totals when scraped. */
+  counterRead<L extends string>(name: string, help: string, labelNames: readonly L[], read: (set: (labels: Record<L, string>, total: number) => void) => void | Promise<void>): void {
+    new Counter<L>({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        await read((labels, total) => this.inc(labels as never, total));
+      },
+    });
+  }
+
   text(): Promise<string> {
     return this.registry.metrics();
   }

@@ -1,8 +1,6 @@
-import { deliveryTopic, type DeliveryEvent, type Logger, type MessageDto, type OnlineSession, type SessionRef } from '@fscpush/core';
+import { deliveryTopic, encodeDeliveryEvent, type DeliveryEvent, type Logger, type MessageDto, type OnlineSession, type SessionRef } from '@fscpush/core';
 import type { MessageBus } from '@fscpush/infra';
 import type { OnlineSessions } from '../sessions/online-sessions.ts';
-
-const encoder = new TextEncoder();
 
 /**
  * Turns "these users have something new" into one bus record per connector node that holds any of their
@@ -78,7 +76,7 @@ export class DeliveryPublisher {
 
   private async publishTo(node: string, event: DeliveryEvent): Promise<void> {
     try {
-      await this.bus.publish(deliveryTopic(node), [{ key: node, value: encoder.encode(JSON.stringify(event)) }]);
+      await this.bus.publish(deliveryTopic(node), [{ key: node, value: encodeDeliveryEvent(event) }]);
     } catch (err) {
       this.log.warn({ err, node }, 'delivery event not published; clients catch up on their next pull');
     }

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createLogger, deliveryTopic, encodeDeliveryEvent, type ConnectResult, type DeliveryEvent, type MessageDto, type Transport } from '@fscpush/core';
+import { InProcessBus } from '@fscpush/infra/embedded';
+import { Connection, type ConnectionHost, type PublishOutcome } from '../src/connection.ts';
+import { ConnectionTable } from '../src/connection-table.ts';
+import { consumeDeliveries } from '../src/delivery-consumer.ts';
+import { RejectedEvents } from '../src/rejected-events.ts';
+import type { RequestContext } from '../src/handlers/index.ts';
+
+/** An open connection without a socket: records what the connector would write to the device. */
+class RecordingConnection extends Connection {
+  readonly written: string[] = [];
+
+  constructor(host: ConnectionHost, uid: string, clientId: string) {
+    super(host, 'tcp' as Transport, 60_000);
+    this.uid = uid;
+    this.clientId = clientId;
+    this.state = 'open';
+  }
+
+  protected writeConnectAck(_result: ConnectResult): void {}
+  protected writePubAck(_subSignal: number, _messageId: number, _outcome: PublishOutcome, _ctx: RequestContext): void {}
+  writeNotify(head: string): void {
+    this.written.push(`MN ${head}`);
+  }
+  writeRecallNotify(messageId: string, fromUser: string): void {
+    this.written.push(`RMN ${messageId} ${fromUser}`);
+  }
+  writeTransparent(message: MessageDto): void {
+    this.written.push(`TX ${message.messageId}`);
+  }
+  writeReceipt(kind: number, reader: string, messageId: string): void {
+    this.written.push(`MRP ${kind} ${reader} ${messageId}`);
+  }
+  writeFriendRequestNotify(version: string): void {
+    this.written.push(`FRN ${version}`);
+  }
+  writeFriendNotify(head: string): void {
+    this.written.push(`FN ${head}`);
+  }
+  protected terminate(reason: string): void {
+    this.written.push(`CLOSE ${reason}`);
+    this.state = 'closed';
+  }
+}
+
+function logLines(): { log: ReturnType<typeof createLogger>; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const log = createLogger('test', { level: 'info', destination: { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  return { log, lines };
+}
+
+test('a connector applies events of the build before versions and of this build alike, and tallies what it cannot read', async () => {
+  const { log, lines } = logLines();
+  const bus = new InProcessBus();
+  const table = new ConnectionTable();
+  const host = { node: 'c-1', log } as unknown as ConnectionHost;
+  const bob = new RecordingConnection(host, 'u-bob', 'bob-phone');
+  table.attach(bob);
+  const rejected = new RejectedEvents(log);
+  const subscription = await consumeDeliveries(bus, 'c-1', table, rejected);
+
+  const oldEncoder = (event: DeliveryEvent) => new TextEncoder().encode(JSON.stringify(event)); // as fscpush wrote events before they had versions
+  const to = [{ u: 'u-bob', c: 'bob-phone' }];
+  const records = [
+    oldEncoder({ t: 'frn', to, v: '5' }),
+    encodeDeliveryEvent({ t: 'fn', to, v: '6' }),
+    new TextEncoder().encode(JSON.stringify({ _v: 2, t: 'fn', to, v: '7' })),
+    new TextEncoder().encode(JSON.stringify({ _v: 1, t: 'presence', to })),
+    new TextEncoder().encode(JSON.stringify({ _v: 1, t: 'presence', to })),
+    new TextEncoder().encode('{"t":"mrp",'),
+    oldEncoder({ t: 'mrp', to, k: 1, r: 'u-alice', mid: '42' }),
+    encodeDeliveryEvent({ t: 'kick', u: 'u-bob', c: 'bob-phone', k: bob.connToken }),
+  ];
+  await bus.publish(deliveryTopic('c-1'), records.map((value) => ({ key: 'c-1', value })));
+  for (let i = 0; i < 100 && !bob.written.some((w) => w.startsWith('CLOSE')); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+
+  assert.deepEqual(bob.written, ['FRN 5', 'FN 6', 'MRP 1 u-alice 42', 'CLOSE the same client id connected again']);
+  assert.deepEqual(
+    rejected.snapshot().sort((a, b) => a.reason.localeCompare(b.reason)),
+    [
+      { reason: 'malformed', kind: '', count: 1 },
+      { reason: 'unknown-kind', kind: 'presence', count: 2 },
+      { reason: 'unknown-version', kind: 'fn', count: 1 },
+    ],
+  );
+  const skipped = lines.filter((l) => typeof l['msg'] === 'string' && (l['msg'] as string).startsWith('delivery event skipped'));
+  assert.deepEqual(skipped.map((l) => [l['reason'], l['kind']]), [['unknown-version', 'fn'], ['unknown-kind', 'presence'], ['malformed', '']], 'one line per reason and kind');
+  assert.match(skipped[0]!['msg'] as string, /upgrade connectors first/);
+  await subscription.close();
+  await bus.close();
+});
