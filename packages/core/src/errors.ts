@@ -70,7 +70,8 @@ export class FscError extends Error {
       : { code: this.code, message: this.message, details: this.details };
   }
 
-  static fromWire(wire: WireError): FscError {
+  /** An error from another process: a code this build does not know becomes SERVER_ERROR. */
+  static fromWire(wire: { code: string; message: string; details?: Record<string, unknown> }): FscError {
     const code = isErrorCode(wire.code) ? wire.code : 'SERVER_ERROR';
     return new FscError(code, wire.message, wire.details);
   }

@@ -4,47 +4,14 @@ import { test } from 'node:test';
 import { FscError } from '@fscpush/core';
 import { mayRetry } from '../src/rpc/retry-rule.ts';
 import { ConnectionPool } from '../src/rpc/wire/connection-pool.ts';
-import { encodeFrame, FrameDecoder } from '../src/rpc/wire/frame-codec.ts';
-import { decodeMessage, encodeCall, encodeMessage, serializeArgs } from '../src/rpc/wire/rpc-messages.ts';
+import { serializeArgs } from '../src/rpc/wire/serialize-args.ts';
 import { RpcServer } from '../src/rpc/wire/rpc-server.ts';
 import { formatProviderUrl, methodNames, parseProviderZnode, providerZnode } from '../src/rpc/zk/dubbo-url.ts';
 import { sleep } from './contracts/helpers.ts';
 
-test('frames: split and coalesced chunks decode to the same bodies; an oversized header is INVALID_DATA', () => {
-  const bodies = [Buffer.from('a'), Buffer.alloc(0), Buffer.from('x'.repeat(300))];
-  const stream = Buffer.concat(bodies.map(encodeFrame));
-  for (const step of [1, 3, 7, stream.length]) {
-    const decoder = new FrameDecoder(1000);
-    const out: Buffer[] = [];
-    for (let i = 0; i < stream.length; i += step) out.push(...decoder.push(stream.subarray(i, i + step)));
-    assert.deepEqual(out.map(String), bodies.map(String), `step ${step}`);
-  }
-  const decoder = new FrameDecoder(10);
-  assert.throws(() => decoder.push(encodeFrame(Buffer.alloc(11))), (err: FscError) => err.code === 'INVALID_DATA');
-  // A 4 MiB frame in 1 KiB chunks is joined once, not re-copied per chunk.
-  const big = encodeFrame(Buffer.alloc(4 << 20, 7));
-  const large = new FrameDecoder(4 << 20);
-  const started = performance.now();
-  const got: Buffer[] = [];
-  for (let i = 0; i < big.length; i += 1024) got.push(...large.push(big.subarray(i, i + 1024)));
-  assert.equal(got.length, 1);
-  assert.equal(got[0]?.length, 4 << 20);
-  assert.ok(performance.now() - started < 1000, `took ${performance.now() - started} ms`);
-});
-
-test('messages: calls from pre-serialised args, replies round-trip, malformed ones are INVALID_DATA', () => {
-  const call = decodeMessage(encodeCall(7, 'svc', 'send', serializeArgs([{ uid: 'u1' }, 2, null])));
-  assert.deepEqual(call, { k: 'call', id: 7, s: 'svc', m: 'send', a: [{ uid: 'u1' }, 2, null] });
-  assert.deepEqual(decodeMessage(encodeMessage({ k: 'err', id: 1, e: { code: 'NOT_EXIST', message: 'm' }, rejected: true })), {
-    k: 'err',
-    id: 1,
-    e: { code: 'NOT_EXIST', message: 'm' },
-    rejected: true,
-  });
+test('call arguments JSON cannot carry are INVALID_DATA before any provider sees them', () => {
   assert.throws(() => serializeArgs([1n]), (err: FscError) => err.code === 'INVALID_DATA');
-  for (const bad of ['nope', '42', '{"k":"call","id":1}', '{"k":"ok"}', '{"k":"err","id":1,"e":{}}', '{"k":"what","id":1}']) {
-    assert.throws(() => decodeMessage(Buffer.from(bad)), (err: FscError) => err.code === 'INVALID_DATA', bad);
-  }
+  assert.equal(serializeArgs([{ uid: 'u1' }, 2, null]), '[{"uid":"u1"},2,null]');
 });
 
 test('Dubbo URL: format → znode name → parse round trip; foreign protocols ignored', () => {

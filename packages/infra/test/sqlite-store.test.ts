@@ -50,7 +50,7 @@ async function withStore<T>(file: string, body: (store: Store) => Promise<T>): P
 test('opening a new file creates its directory, migrates every table and the indexes', async () => {
   const file = freshFile();
   await withStore(file, async (store) => {
-    assert.equal(store.dialect, 'sqlite');
+    assert.equal(store.dialect.name, 'sqlite');
     assert.deepEqual(await tablesOf(store), [...TABLES].sort());
     const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'index' and name not like 'sqlite_%' order by name`.execute(store.db);
     const indexes = rows.map((r) => r.name);

@@ -5,8 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import { FscError } from '@fscpush/core';
 import type { ConsumeOptions } from '../src/rpc/index.ts';
-import { encodeFrame, FrameDecoder } from '../src/rpc/wire/frame-codec.ts';
-import { decodeMessage, encodeMessage } from '../src/rpc/wire/rpc-messages.ts';
+import { RpcFrameDecoder, decodeRpcMessage, encodeRpcFrame, encodeRpcMessage } from '@fscpush/protocol';
 import { providersPath, providerZnode } from '../src/rpc/zk/dubbo-url.ts';
 import { createZkRegistry, type ZkRegistry, type ZkRegistryOptions } from '../src/rpc/zookeeper.ts';
 import { isFscError, describeRegistryContract } from './contracts/registry-contract.ts';
@@ -116,11 +115,11 @@ if (!connect) {
     const sockets = new Set<Socket>();
     const server: Server = createServer((socket) => {
       sockets.add(socket);
-      const decoder = new FrameDecoder(1 << 20);
+      const decoder = new RpcFrameDecoder(1 << 20);
       socket.on('error', () => {});
       socket.on('data', (chunk) => {
         for (const body of decoder.push(chunk)) {
-          const message = decodeMessage(body);
+          const message = decodeRpcMessage(body);
           if (message.k === 'call') {
             calls.push(message.m);
             onCall(socket, message);
@@ -261,7 +260,7 @@ if (!connect) {
     const service = uniqueName('svc');
     const zkRaw = await raw(t);
     const fake = await fakeProvider(t, zkRaw, service, (socket, call) => {
-      socket.write(encodeFrame(encodeMessage({ k: 'err', id: call.id, e: new FscError('SHUTTING_DOWN').toWire(), rejected: true })));
+      socket.write(encodeRpcFrame(encodeRpcMessage({ k: 'err', id: call.id, e: new FscError('SHUTTING_DOWN').toWire(), rejected: true })));
     });
     const b = await registry(t, 'B');
     const implB = new Echo('B');

@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_BODY_BYTES, FRAME_HEADER_BYTES, FRAME_MAGIC } from './frame.ts';
 import type { Frame } from './frame.ts';
+import { ChunkQueue } from './chunk-queue.ts';
 import { ProtocolError } from './protocol-error.ts';
 import { Signal, isSignal } from './signals.ts';
 
@@ -17,10 +18,7 @@ type Header = Omit<Frame, 'body'> & { length: number };
  */
 export class FrameDecoder {
   readonly maxBodyBytes: number;
-  #chunks: Buffer[] = [];
-  #head = 0;
-  #offset = 0;
-  #buffered = 0;
+  readonly #queue = new ChunkQueue();
   #header: Header | undefined;
   #error: Error | undefined;
 
@@ -32,7 +30,7 @@ export class FrameDecoder {
 
   /** Bytes received but not yet returned as frames. */
   get bufferedBytes(): number {
-    return this.#buffered;
+    return this.#queue.buffered;
   }
 
   get failed(): boolean {
@@ -42,34 +40,28 @@ export class FrameDecoder {
   /** Frames completed by this chunk, in order. Frames before a bad header in the same chunk are dropped. */
   push(chunk: Uint8Array): Frame[] {
     if (this.#error) throw this.#error;
-    if (chunk.byteLength > 0) {
-      this.#chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      this.#buffered += chunk.byteLength;
-    }
+    this.#queue.push(chunk);
     const frames: Frame[] = [];
     try {
       for (;;) {
         if (this.#header === undefined) {
-          if (this.#buffered > 0 && this.#peekFirstByte() !== FRAME_MAGIC) {
-            throw new ProtocolError('FRAME_BAD_MAGIC', `bad frame magic 0x${this.#peekFirstByte().toString(16)}`);
+          if (this.#queue.buffered > 0 && this.#queue.peekByte() !== FRAME_MAGIC) {
+            throw new ProtocolError('FRAME_BAD_MAGIC', `bad frame magic 0x${this.#queue.peekByte().toString(16)}`);
           }
-          if (this.#buffered < FRAME_HEADER_BYTES) break;
-          this.#header = this.#parseHeader(this.#take(FRAME_HEADER_BYTES));
+          if (this.#queue.buffered < FRAME_HEADER_BYTES) break;
+          this.#header = this.#parseHeader(this.#queue.take(FRAME_HEADER_BYTES));
         }
-        if (this.#buffered < this.#header.length) break;
+        if (this.#queue.buffered < this.#header.length) break;
         const { length, ...rest } = this.#header;
         this.#header = undefined;
-        frames.push({ ...rest, body: this.#take(length) });
+        frames.push({ ...rest, body: this.#queue.take(length) });
       }
     } catch (err) {
       this.#error = err as Error;
-      this.#chunks = [];
-      this.#head = 0;
-      this.#offset = 0;
-      this.#buffered = 0;
+      this.#queue.clear();
       throw this.#error;
     }
-    this.#compact();
+    this.#queue.compact();
     return frames;
   }
 
@@ -84,45 +76,5 @@ export class FrameDecoder {
       throw new ProtocolError('FRAME_TOO_LARGE', `frame body of ${length} bytes exceeds ${this.maxBodyBytes}`);
     }
     return { signal, version: bytes[1]!, length, subSignal: bytes[7]! & 0x7f, messageId: bytes.readUInt16BE(8) };
-  }
-
-  #peekFirstByte(): number {
-    return this.#chunks[this.#head]![this.#offset]!;
-  }
-
-  /** Removes n buffered bytes (n <= buffered): a slice when they sit in one chunk, else one copy. */
-  #take(n: number): Buffer {
-    this.#buffered -= n;
-    if (n === 0) return Buffer.alloc(0);
-    const first = this.#chunks[this.#head]!;
-    if (first.byteLength - this.#offset >= n) {
-      const out = first.subarray(this.#offset, this.#offset + n);
-      this.#advance(first, n);
-      return out;
-    }
-    const out = Buffer.allocUnsafe(n);
-    let written = 0;
-    while (written < n) {
-      const chunk = this.#chunks[this.#head]!;
-      const count = Math.min(chunk.byteLength - this.#offset, n - written);
-      chunk.copy(out, written, this.#offset, this.#offset + count);
-      written += count;
-      this.#advance(chunk, count);
-    }
-    return out;
-  }
-
-  #advance(chunk: Buffer, n: number): void {
-    this.#offset += n;
-    if (this.#offset === chunk.byteLength) {
-      this.#head += 1;
-      this.#offset = 0;
-    }
-  }
-
-  #compact(): void {
-    if (this.#head === 0) return;
-    this.#chunks.splice(0, this.#head);
-    this.#head = 0;
   }
 }

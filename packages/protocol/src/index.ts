@@ -11,4 +11,5 @@ export * from './json-mapping.ts';
 export * from './web-sync-mapping.ts';
 export * from './pull-result-assembly.ts';
 export * from './auth/index.ts';
+export * from './rpc/index.ts';
 export { lenientId, readId } from './json-coerce.ts';

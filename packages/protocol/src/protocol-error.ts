@@ -12,6 +12,8 @@ export const PROTOCOL_ERROR_CODES = {
   WS_BAD_CONTENT: 'WebSocket content has the wrong shape',
   WS_TOO_LARGE: 'WebSocket text above the limit',
   BODY_INVALID: 'TCP body has the wrong size or format',
+  RPC_FRAME_TOO_LARGE: 'an RPC frame header announces more than the limit',
+  RPC_BAD_MESSAGE: 'an RPC frame body is not a well-formed message',
 } as const;
 
 export type ProtocolErrorCode = keyof typeof PROTOCOL_ERROR_CODES;

@@ -6,6 +6,7 @@ import type { ConnectorServices } from './services.ts';
 import type { DeliveryReports } from './delivery-reports.ts';
 import { NotifiedInbox, type LocalPullLimits } from './notified-inbox.ts';
 import { DeviceFrontier } from './device-frontier.ts';
+import type { Push } from './pushes/index.ts';
 
 export type ConnectionState = 'awaiting-connect' | 'connecting' | 'open' | 'closed';
 
@@ -57,15 +58,8 @@ export abstract class Connection {
 
   protected abstract writeConnectAck(result: ConnectResult): void;
   protected abstract writePubAck(subSignal: number, messageId: number, outcome: PublishOutcome, ctx: RequestContext): void;
-  abstract writeNotify(head: string): void;
-  abstract writeRecallNotify(messageId: string, fromUser: string): void;
-  abstract writeTransparent(message: MessageDto): void;
-  /** MRP: `reader` has received (kind 0) or read (kind 1) the private conversation up to messageId */
-  abstract writeReceipt(kind: number, reader: string, messageId: string): void;
-  /** FRN: the user's friend requests changed, up to `version` */
-  abstract writeFriendRequestNotify(version: string): void;
-  /** FN: the user's friend list changed, new head `head` */
-  abstract writeFriendNotify(head: string): void;
+  /** sends a push the device did not ask for (MN, RMN, MP, MRP, FRN, FN; see pushes/) */
+  abstract push(push: Push): void;
   /** closes the socket; must lead to onClosed() exactly once */
   protected abstract terminate(reason: string): void;
 
@@ -91,13 +85,13 @@ export abstract class Connection {
 
   private writeOwedNotify(seq: bigint): void {
     const named = this.pull.frontier.notifyFor(seq);
-    if (named !== undefined) this.writeNotify(named.toString());
+    if (named !== undefined) this.push({ kind: 'MN', head: named.toString() });
   }
 
   /** A message was recalled: content this connection kept for pulls may be stale. */
   recalled(messageId: string, fromUser: string): void {
     this.pull.inbox.forget();
-    this.writeRecallNotify(messageId, fromUser);
+    this.push({ kind: 'RMN', messageId, fromUser });
   }
 
   touch(): void {

@@ -32,16 +32,16 @@ function apply(event: DeliveryEvent, table: ConnectionTable, recalled: RecentlyR
       for (const ref of event.to) table.find(ref.u, ref.c)?.recalled(event.mid, event.from);
       return;
     case 'mrp':
-      for (const ref of event.to) table.find(ref.u, ref.c)?.writeReceipt(event.k, event.r, event.mid);
+      for (const ref of event.to) table.find(ref.u, ref.c)?.push({ kind: 'MRP', receipt: event.k, reader: event.r, messageId: event.mid });
       return;
     case 'tx':
-      for (const ref of event.to) table.find(ref.u, ref.c)?.writeTransparent(event.msg);
+      for (const ref of event.to) table.find(ref.u, ref.c)?.push({ kind: 'MP', message: event.msg });
       return;
     case 'frn':
-      for (const ref of event.to) table.find(ref.u, ref.c)?.writeFriendRequestNotify(event.v);
+      for (const ref of event.to) table.find(ref.u, ref.c)?.push({ kind: 'FRN', version: event.v });
       return;
     case 'fn':
-      for (const ref of event.to) table.find(ref.u, ref.c)?.writeFriendNotify(event.v);
+      for (const ref of event.to) table.find(ref.u, ref.c)?.push({ kind: 'FN', head: event.v });
       return;
     case 'kick': {
       const conn = table.find(event.u, event.c);

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { ConnectResult, MessageDto } from '@fscpush/core';
+import type { ConnectResult } from '@fscpush/core';
 import {
   FrameDecoder,
   Proto,
@@ -9,14 +9,13 @@ import {
   decodeDisconnectBody,
   decodePingBody,
   encodeFrame,
-  encodeInt64BE,
   pingBackText,
   pubAckParts,
   type Frame,
 } from '@fscpush/protocol';
 import { Connection, type ConnectionHost, type PublishOutcome } from './connection.ts';
 import type { RequestContext } from './handlers/index.ts';
-import { messageToProto, receiptPush } from './dto-mapping.ts';
+import { pushToTcp, type Push } from './pushes/index.ts';
 
 const PING_GRACE_MS = 60_000;
 const MAX_PING_INTERVAL_MS = 30 * 60_000;
@@ -111,30 +110,8 @@ export class TcpConnection extends Connection {
     this.write(encodeFrame({ signal: Signal.PUB_ACK, subSignal, messageId, body }));
   }
 
-  writeNotify(head: string): void {
-    this.write(encodeFrame({ signal: Signal.PUBLISH, subSignal: SubSignal.MN, messageId: 0, body: Proto.NotifyMessage.encode({ type: 0, head }) }));
-  }
-
-  writeRecallNotify(messageId: string, fromUser: string): void {
-    this.write(encodeFrame({ signal: Signal.PUBLISH, subSignal: SubSignal.RMN, messageId: 0, body: Proto.NotifyRecallMessage.encode({ id: messageId, fromUser }) }));
-  }
-
-  writeTransparent(message: MessageDto): void {
-    const body = pubAckParts(0, Proto.PullMessageResult.encode({ message: [messageToProto(message)], current: '0', head: '0' }));
-    this.write(encodeFrame({ signal: Signal.PUB_ACK, subSignal: SubSignal.MP, messageId: 0, body }));
-  }
-
-  writeReceipt(kind: number, reader: string, messageId: string): void {
-    const body = Buffer.from(JSON.stringify(receiptPush(kind, reader, messageId)));
-    this.write(encodeFrame({ signal: Signal.PUBLISH, subSignal: SubSignal.MRP, messageId: 0, body }));
-  }
-
-  writeFriendRequestNotify(version: string): void {
-    this.write(encodeFrame({ signal: Signal.PUBLISH, subSignal: SubSignal.FRN, messageId: 0, body: encodeInt64BE(version) }));
-  }
-
-  writeFriendNotify(head: string): void {
-    this.write(encodeFrame({ signal: Signal.PUBLISH, subSignal: SubSignal.FN, messageId: 0, body: encodeInt64BE(head) }));
+  push(push: Push): void {
+    this.write(encodeFrame({ ...pushToTcp(push), messageId: 0 }));
   }
 
   protected terminate(): void {

@@ -1,24 +1,19 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import type { ConnectResult, MessageDto } from '@fscpush/core';
+import type { ConnectResult } from '@fscpush/core';
 import {
   Signal,
   SubSignal,
   buildWsEnvelope,
   connectAckToWebJson,
-  friendNotifyToWebJson,
-  friendRequestNotifyToWebJson,
   isWsHeartbeat,
-  messageToWebJson,
-  notifyToWebJson,
   parseConnectRequest,
   parseWsEnvelope,
-  recallNotifyToWebJson,
   type WsInbound,
 } from '@fscpush/protocol';
 import { Connection, type ConnectionHost, type PublishOutcome } from './connection.ts';
 import type { RequestContext } from './handlers/index.ts';
-import { messageToProto, receiptPush } from './dto-mapping.ts';
+import { pushToWs, type Push } from './pushes/index.ts';
 
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
@@ -104,29 +99,8 @@ export class WsConnection extends Connection {
     this.send({ signal: Signal.PUB_ACK, subSignal: subSignal as SubSignal, messageId, content });
   }
 
-  writeNotify(head: string): void {
-    this.send({ signal: Signal.PUBLISH, subSignal: SubSignal.MN, content: notifyToWebJson({ type: 0, head }) });
-  }
-
-  writeRecallNotify(messageId: string, fromUser: string): void {
-    this.send({ signal: Signal.PUBLISH, subSignal: SubSignal.RMN, content: recallNotifyToWebJson({ id: messageId, fromUser }) });
-  }
-
-  writeTransparent(message: MessageDto): void {
-    const item = messageToWebJson(messageToProto(message), this.uid);
-    this.send({ signal: Signal.PUB_ACK, subSignal: SubSignal.MP, content: { current: '0', head: '0', messageCount: 1, messageResponseList: [item] } });
-  }
-
-  writeReceipt(kind: number, reader: string, messageId: string): void {
-    this.send({ signal: Signal.PUBLISH, subSignal: SubSignal.MRP, content: receiptPush(kind, reader, messageId) });
-  }
-
-  writeFriendRequestNotify(version: string): void {
-    this.send({ signal: Signal.PUBLISH, subSignal: SubSignal.FRN, content: friendRequestNotifyToWebJson(version) });
-  }
-
-  writeFriendNotify(head: string): void {
-    this.send({ signal: Signal.PUBLISH, subSignal: SubSignal.FN, content: friendNotifyToWebJson(head) });
+  push(push: Push): void {
+    this.send(pushToWs(push, this.uid));
   }
 
   protected terminate(reason: string): void {

@@ -1,49 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createLogger, deliveryTopic, encodeDeliveryEvent, type ConnectResult, type DeliveryEvent, type MessageDto, type Transport } from '@fscpush/core';
+import { createLogger, deliveryTopic, encodeDeliveryEvent, type DeliveryEvent } from '@fscpush/core';
 import { InProcessBus } from '@fscpush/infra/embedded';
-import { Connection, type ConnectionHost, type PublishOutcome } from '../src/connection.ts';
 import { ConnectionTable } from '../src/connection-table.ts';
 import { consumeDeliveries } from '../src/delivery-consumer.ts';
 import { RejectedEvents } from '../src/rejected-events.ts';
-import type { RequestContext } from '../src/handlers/index.ts';
-
-/** An open connection without a socket: records what the connector would write to the device. */
-class RecordingConnection extends Connection {
-  readonly written: string[] = [];
-
-  constructor(host: ConnectionHost, uid: string, clientId: string) {
-    super(host, 'tcp' as Transport, 60_000);
-    this.uid = uid;
-    this.clientId = clientId;
-    this.state = 'open';
-  }
-
-  protected writeConnectAck(_result: ConnectResult): void {}
-  protected writePubAck(_subSignal: number, _messageId: number, _outcome: PublishOutcome, _ctx: RequestContext): void {}
-  writeNotify(head: string): void {
-    this.written.push(`MN ${head}`);
-  }
-  writeRecallNotify(messageId: string, fromUser: string): void {
-    this.written.push(`RMN ${messageId} ${fromUser}`);
-  }
-  writeTransparent(message: MessageDto): void {
-    this.written.push(`TX ${message.messageId}`);
-  }
-  writeReceipt(kind: number, reader: string, messageId: string): void {
-    this.written.push(`MRP ${kind} ${reader} ${messageId}`);
-  }
-  writeFriendRequestNotify(version: string): void {
-    this.written.push(`FRN ${version}`);
-  }
-  writeFriendNotify(head: string): void {
-    this.written.push(`FN ${head}`);
-  }
-  protected terminate(reason: string): void {
-    this.written.push(`CLOSE ${reason}`);
-    this.state = 'closed';
-  }
-}
+import { RecordingConnection, testHost } from './recording-connection.ts';
 
 function logLines(): { log: ReturnType<typeof createLogger>; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
@@ -55,8 +17,8 @@ test('a connector applies events of the build before versions and of this build 
   const { log, lines } = logLines();
   const bus = new InProcessBus();
   const table = new ConnectionTable();
-  const host = { node: 'c-1', log } as unknown as ConnectionHost;
-  const bob = new RecordingConnection(host, 'u-bob', 'bob-phone');
+  const host = testHost({ sessions: { disconnect: async () => undefined } }, { node: 'c-1', log });
+  const bob = RecordingConnection.open(host, 'u-bob', 'bob-phone');
   table.attach(bob);
   const rejected = new RejectedEvents(log);
   const subscription = await consumeDeliveries(bus, 'c-1', table, rejected);

@@ -23,7 +23,7 @@ import { DeliveryPublisher } from './messages/delivery-publisher.ts';
 import { MessageServiceImpl } from './messages/message-service.ts';
 import { MessageWriter } from './messages/message-writer.ts';
 import { InboxHeads } from './messages/inbox-heads.ts';
-import { GroupTimeline } from './messages/group-timeline.ts';
+import { GroupTimeline } from './repos/group-timeline.ts';
 import { RecentInbox } from './messages/recent-inbox.ts';
 import { FriendServiceImpl } from './friends/friend-service.ts';
 import { FriendsRepo } from './repos/friends-repo.ts';
@@ -60,8 +60,8 @@ export interface PushGroup {
 export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const { config, store, log } = deps;
   const sms = await smsProviderFrom(config, log);
-  // MySQL lookups are round trips: concurrent sends share them
-  const lookups = { batchLookups: store.dialect === 'mysql' };
+  // lookups on a database server are round trips: concurrent sends share them
+  const lookups = { batchLookups: !store.dialect.embedded };
   const users = new UsersRepo(store.db, lookups, store.reads);
   const sessions = new SessionsRepo(store.db, store.dialect);
   const messagesRepo = new MessagesRepo(store.db);
@@ -80,13 +80,14 @@ export async function startPushGroup(deps: PushGroupDeps): Promise<PushGroup> {
   const stopWatchingConnectors = deps.registry.watchProviders(SERVICE_NAMES.connector, (nodes) => online.setLiveConnectors(nodes));
   const publisher = new DeliveryPublisher(deps.bus, online, log);
   // one writer (embedded SQLite): pulls after a notify are answered from the entries just committed
-  const recent = store.dialect === 'sqlite' ? new RecentInbox({ perUser: 256, total: 200_000 }) : undefined;
+  const recent = store.dialect.embedded ? new RecentInbox({ perUser: 256, total: 200_000 }) : undefined;
   const writer = new MessageWriter({
     db: store.db,
-    heads: new InboxHeads(store.db, store.dialect, { cacheCommitted: store.dialect === 'sqlite' }),
+    dialect: store.dialect,
+    heads: new InboxHeads(store.db, store.dialect, { cacheCommitted: store.dialect.embedded }),
     timeline,
     online: async (uids) => new Set((await online.ofMany(uids)).keys()),
-    waitForSenders: store.dialect === 'mysql',
+    waitForSenders: !store.dialect.embedded,
     log,
     ...(recent && { recent }),
   });

@@ -4,7 +4,7 @@ import { createLogger, decodeDeliveryEvent, deliveryTopic, type DeliveryEvent, t
 import { InProcessBus, MemoryGrid, openSqliteStore } from '@fscpush/infra/embedded';
 import type { Store } from '@fscpush/infra/store';
 import { DeliveryPublisher } from '../src/messages/delivery-publisher.ts';
-import { GroupTimeline } from '../src/messages/group-timeline.ts';
+import { GroupTimeline } from '../src/repos/group-timeline.ts';
 import { GroupMemberCache } from '../src/repos/group-member-cache.ts';
 import { GroupsRepo } from '../src/repos/groups-repo.ts';
 import { MessagesRepo } from '../src/repos/messages-repo.ts';

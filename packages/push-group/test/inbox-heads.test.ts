@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createLogger } from '@fscpush/core';
 import { openSqliteStore } from '@fscpush/infra/embedded';
 import type { Store } from '@fscpush/infra/store';
-import { GroupTimeline } from '../src/messages/group-timeline.ts';
+import { GroupTimeline } from '../src/repos/group-timeline.ts';
 import { InboxHeads } from '../src/messages/inbox-heads.ts';
 import { MessageWriter, type StoredMessage } from '../src/messages/message-writer.ts';
 
@@ -15,7 +15,7 @@ let nextMid = 1;
 before(async () => {
   store = await openSqliteStore(':memory:');
   heads = new InboxHeads(store.db, store.dialect, { cacheCommitted: true });
-  writer = new MessageWriter({ db: store.db, heads, timeline: new GroupTimeline(store.db, store.dialect), online: async () => new Set(), waitForSenders: false, log: createLogger('test', { level: 'silent' }) });
+  writer = new MessageWriter({ db: store.db, dialect: store.dialect, heads, timeline: new GroupTimeline(store.db, store.dialect), online: async () => new Set(), waitForSenders: false, log: createLogger('test', { level: 'silent' }) });
 });
 after(() => store.close());
 
@@ -50,5 +50,5 @@ test('a rolled-back write leaves the cached head where the store is; the next wr
 });
 
 test('only the only writer may cache heads', () => {
-  assert.throws(() => new InboxHeads(store.db, 'mysql', { cacheCommitted: true }));
+  assert.throws(() => new InboxHeads(store.db, { ...store.dialect, embedded: false }, { cacheCommitted: true }));
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createLogger } from '@fscpush/core';
 import { openSqliteStore } from '@fscpush/infra/embedded';
 import type { Store } from '@fscpush/infra/store';
-import { GroupTimeline } from '../src/messages/group-timeline.ts';
+import { GroupTimeline } from '../src/repos/group-timeline.ts';
 import { InboxHeads } from '../src/messages/inbox-heads.ts';
 import { MessageWriter, type StoredMessage } from '../src/messages/message-writer.ts';
 
@@ -19,6 +19,7 @@ before(async () => {
   store = await openSqliteStore(':memory:');
   writer = new MessageWriter({
     db: store.db,
+    dialect: store.dialect,
     heads: new InboxHeads(store.db, store.dialect, { cacheCommitted: true }),
     timeline: new GroupTimeline(store.db, store.dialect),
     online: async (uids) => {

@@ -3,7 +3,7 @@ import type { BalanceStrategy } from './balance/index.ts';
 import { mayRetry } from './retry-rule.ts';
 import type { ConnectionPool } from './wire/connection-pool.ts';
 import type { AttemptResult } from './wire/provider-connection.ts';
-import { serializeArgs } from './wire/rpc-messages.ts';
+import { serializeArgs } from './wire/serialize-args.ts';
 import type { ProviderEntry } from './zk/dubbo-url.ts';
 import type { ProviderDirectory } from './zk/provider-directory.ts';
 

@@ -1,10 +1,40 @@
-import type { Kysely } from 'kysely';
+import type { InsertQueryBuilder, Kysely, SelectQueryBuilder } from 'kysely';
 import type { Schema } from './schema.ts';
 
 export type { Schema } from './schema.ts';
 export type * from './schema.ts';
 
 export type StoreDialect = 'sqlite' | 'mysql';
+
+/**
+ * What business SQL needs to know about the engine, so that no store code names a dialect or a driver's
+ * error code: how to lock rows, to insert-or-skip and insert-or-update, and which errors are conflicts.
+ */
+export interface SqlDialect {
+  readonly name: StoreDialect;
+  /**
+   * The database is a file in this process (embedded SQLite): this process is its only writer, statements
+   * are cheap, and a write transaction holds the whole database, so rows need no locks of their own.
+   */
+  readonly embedded: boolean;
+  /** The rows this read returns stay locked until the transaction ends (exclusively, or shared); nothing where the transaction holds the database. */
+  lockRows<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, mode?: 'update' | 'share'): SelectQueryBuilder<DB, TB, O>;
+  /** Rows whose key (`key` columns) exists already are skipped. */
+  insertIgnore<DB, TB extends keyof DB, O>(insert: InsertQueryBuilder<DB, TB, O>, key: readonly string[]): InsertQueryBuilder<DB, TB, O>;
+  /** On a duplicate key the existing row gets `changes` (plain values). */
+  upsert<DB, TB extends keyof DB, O>(insert: InsertQueryBuilder<DB, TB, O>, key: readonly string[], changes: Readonly<Record<string, unknown>>): InsertQueryBuilder<DB, TB, O>;
+  /** On a duplicate key the existing row takes the inserted row's `columns`. */
+  upsertTakingNew<DB, TB extends keyof DB, O>(insert: InsertQueryBuilder<DB, TB, O>, key: readonly string[], columns: readonly string[]): InsertQueryBuilder<DB, TB, O>;
+  /**
+   * On a duplicate key `column` of `table` becomes the larger of the stored and the inserted value; the
+   * `alongside` columns take the inserted values only when it rises.
+   */
+  upsertRaising<DB, TB extends keyof DB, O>(insert: InsertQueryBuilder<DB, TB, O>, table: string, key: readonly string[], column: string, alongside: readonly string[]): InsertQueryBuilder<DB, TB, O>;
+  /** A deadlock, a lock wait that timed out, or a duplicate key between concurrent writers: the work may be redone. */
+  isTransientConflict(err: unknown): boolean;
+  /** A duplicate primary or unique key. */
+  isDuplicate(err: unknown): boolean;
+}
 
 /**
  * The relational store: a Kysely handle over the shared schema, migrated at open. Writes that must agree
@@ -18,6 +48,6 @@ export interface Store {
    * (a large group's message holds the writer's connection for tens of ms); on MySQL the same pool.
    */
   readonly reads: Kysely<Schema>;
-  readonly dialect: StoreDialect;
+  readonly dialect: SqlDialect;
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { migrateMysql } from './mysql-migrations.ts';
 import { resolveMysqlStoreOptions, type MysqlStoreOptions, type ResolvedMysqlStoreOptions } from './mysql-store-options.ts';
 import type { Schema } from './schema.ts';
 import type { Store } from './index.ts';
+import { MYSQL_DIALECT } from './sql-dialects.ts';
 
 export type { MysqlStoreOptions } from './mysql-store-options.ts';
 export { parseJdbcUrl, parseMysqlUrl, type MysqlLocation } from './jdbc-url.ts';
@@ -57,7 +58,7 @@ export async function openMysqlStore(options: MysqlStoreOptions): Promise<Store>
     });
     return closing;
   };
-  return { db, reads: db, dialect: 'mysql', close };
+  return { db, reads: db, dialect: MYSQL_DIALECT, close };
 }
 
 /** Creates the database when this user cannot see it yet (a user without CREATE on an existing database is fine). */

@@ -9,6 +9,7 @@ import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { FairSqliteDialect } from './fair-sqlite-dialect.ts';
 import type { Schema } from './schema.ts';
 import type { Store } from './index.ts';
+import { SQLITE_DIALECT } from './sql-dialects.ts';
 
 type SqlValue = null | number | bigint | string | Uint8Array;
 
@@ -76,7 +77,7 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
   return {
     db,
     reads,
-    dialect: 'sqlite',
+    dialect: SQLITE_DIALECT,
     close: async () => {
       await checkpointer?.stop();
       if (reads !== db) await reads.destroy();

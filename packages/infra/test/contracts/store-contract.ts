@@ -155,6 +155,33 @@ export function describeStoreContract(name: string, options: StoreContractOption
       assert.equal((await store.db.selectFrom('inbox').selectAll().execute()).length, 0);
     });
 
+    test('the dialect capabilities: insert-or-skip, upserts, a raising upsert, duplicate and conflict errors', async () => {
+      const { store } = await fresh();
+      const { dialect } = store;
+      const kv = async () => (await store.db.selectFrom('kv').select(['k', 'v']).orderBy('k').execute()).map((r) => `${r.k}=${r.v}`);
+      await dialect.insertIgnore(store.db.insertInto('kv').values([{ k: 'a', v: '1' }, { k: 'b', v: '1' }]), ['k']).execute();
+      await dialect.insertIgnore(store.db.insertInto('kv').values([{ k: 'a', v: '2' }, { k: 'c', v: '2' }]), ['k']).execute();
+      assert.deepEqual(await kv(), ['a=1', 'b=1', 'c=2']);
+      await dialect.upsert(store.db.insertInto('kv').values({ k: 'b', v: 'x' }), ['k'], { v: 'changed' }).execute();
+      await dialect.upsertTakingNew(store.db.insertInto('kv').values([{ k: 'c', v: 'new' }, { k: 'd', v: 'new' }]), ['k'], ['v']).execute();
+      assert.deepEqual(await kv(), ['a=1', 'b=changed', 'c=new', 'd=new']);
+
+      const raise = (mid: string, at: number) =>
+        dialect.upsertRaising(store.db.insertInto('read_positions').values({ uid: 'u', conv_key: 'p/u/v', mid, updated_at: at }), 'read_positions', ['uid', 'conv_key'], 'mid', ['updated_at']).execute();
+      await raise('590112345678901248', 1);
+      await raise('590112345678901300', 2);
+      await raise('590112345678901250', 3); // lower: neither mid nor updated_at moves
+      const position = await store.db.selectFrom('read_positions').select(['mid', 'updated_at']).executeTakeFirstOrThrow();
+      assert.deepEqual([String(position.mid), Number(position.updated_at)], ['590112345678901300', 2]);
+
+      const duplicate = await store.db.insertInto('kv').values({ k: 'a', v: 'again' }).execute().then(() => undefined, (err: unknown) => err);
+      assert.ok(duplicate !== undefined, 'a duplicate key is refused');
+      assert.equal(dialect.isDuplicate(duplicate), true);
+      assert.equal(dialect.isDuplicate(new Error('something else')), false);
+      assert.equal(dialect.isTransientConflict(new Error('something else')), false);
+      assert.equal(dialect.embedded, dialect.name === 'sqlite');
+    });
+
     test('reads answer while a write transaction is open, and see only what is committed', async () => {
       const { store } = await fresh();
       await store.db.insertInto('kv').values({ k: 'before', v: '1' }).execute();
@@ -260,8 +287,7 @@ export function describeStoreContract(name: string, options: StoreContractOption
 }
 
 async function lockedIncrement(trx: Kysely<Schema>, dialect: Store['dialect'], i: number): Promise<void> {
-  let read = trx.selectFrom('inbox_heads').select('seq').where('uid', '=', 'locked');
-  if (dialect === 'mysql') read = read.forUpdate();
+  const read = dialect.lockRows(trx.selectFrom('inbox_heads').select('seq').where('uid', '=', 'locked'));
   const { seq } = await read.executeTakeFirstOrThrow();
   await sleep(i % 2);
   await trx.updateTable('inbox_heads').set({ seq: String(BigInt(seq as string | number | bigint) + 1n) }).where('uid', '=', 'locked').execute();

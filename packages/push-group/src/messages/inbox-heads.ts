@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Schema, StoreDialect } from '@fscpush/infra/store';
+import type { Kysely, Transaction } from 'kysely';
+import type { Schema, SqlDialect } from '@fscpush/infra/store';
 import { PreparedQuery } from '../repos/prepared-query.ts';
 
 const CHUNK = 500;
@@ -15,7 +15,7 @@ const CACHED_HEADS = 500_000;
  */
 export class InboxHeads {
   private readonly db: Kysely<Schema>;
-  private readonly dialect: StoreDialect;
+  private readonly dialect: SqlDialect;
   /** on every pull and CONNECT */
   private readonly headQuery;
   /** users known to have a head row (bounded; forgetting one only costs a no-op insert) */
@@ -23,11 +23,11 @@ export class InboxHeads {
   /** committed heads written by this process (only when it is the only writer); Map order = oldest first */
   private readonly cache: Map<string, bigint> | undefined;
 
-  constructor(db: Kysely<Schema>, dialect: StoreDialect, options: { cacheCommitted?: boolean } = {}) {
+  constructor(db: Kysely<Schema>, dialect: SqlDialect, options: { cacheCommitted?: boolean } = {}) {
     this.db = db;
     this.dialect = dialect;
     if (options.cacheCommitted === true) {
-      if (dialect !== 'sqlite') throw new Error('inbox heads can be cached only by the only writer (embedded SQLite)');
+      if (!dialect.embedded) throw new Error('inbox heads can be cached only by the only writer (embedded SQLite)');
       this.cache = new Map();
     }
     this.headQuery = new PreparedQuery(db, (uid: string) => db.selectFrom('inbox_heads').select('seq').where('uid', '=', uid));
@@ -39,11 +39,11 @@ export class InboxHeads {
    * rows present, writers lock existing rows in uid order and simply queue.
    */
   async ensureRows(uids: string[]): Promise<void> {
-    if (this.dialect !== 'mysql') return;
+    if (this.dialect.embedded) return;
     const missing = [...new Set(uids.filter((uid) => !this.known.has(uid)))].sort();
     for (let i = 0; i < missing.length; i += CHUNK) {
       const chunk = missing.slice(i, i + CHUNK);
-      await this.db.insertInto('inbox_heads').ignore().values(chunk.map((uid) => ({ uid, seq: '0' }))).execute();
+      await this.dialect.insertIgnore(this.db.insertInto('inbox_heads').values(chunk.map((uid) => ({ uid, seq: '0' }))), ['uid']).execute();
       for (const uid of chunk) this.known.add(uid);
     }
     if (this.known.size > 500_000) this.known.clear();
@@ -55,8 +55,7 @@ export class InboxHeads {
     const sorted = (cache ? uids.filter((uid) => !cache.has(uid)) : [...uids]).sort();
     if (cache) for (const uid of uids) if (cache.has(uid)) heads.set(uid, cache.get(uid)!);
     for (let i = 0; i < sorted.length; i += CHUNK) {
-      let query = trx.selectFrom('inbox_heads').select(['uid', 'seq']).where('uid', 'in', sorted.slice(i, i + CHUNK)).orderBy('uid');
-      if (this.dialect === 'mysql') query = query.forUpdate();
+      const query = this.dialect.lockRows(trx.selectFrom('inbox_heads').select(['uid', 'seq']).where('uid', 'in', sorted.slice(i, i + CHUNK)).orderBy('uid'));
       for (const row of await query.execute()) heads.set(row.uid, BigInt(row.seq as string | number | bigint));
     }
     return heads;
@@ -65,9 +64,7 @@ export class InboxHeads {
   async store(trx: Transaction<Schema>, heads: Map<string, bigint>): Promise<void> {
     const rows = [...heads].map(([uid, seq]) => ({ uid, seq: seq.toString() }));
     for (let i = 0; i < rows.length; i += CHUNK) {
-      const insert = trx.insertInto('inbox_heads').values(rows.slice(i, i + CHUNK));
-      if (this.dialect === 'mysql') await insert.onDuplicateKeyUpdate({ seq: sql`values(seq)` }).execute();
-      else await insert.onConflict((oc) => oc.column('uid').doUpdateSet({ seq: (eb) => eb.ref('excluded.seq') })).execute();
+      await this.dialect.upsertTakingNew(trx.insertInto('inbox_heads').values(rows.slice(i, i + CHUNK)), ['uid'], ['seq']).execute();
     }
   }
 

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { FscError, letOthersRun, type Logger, type MessageDto } from '@fscpush/core';
-import type { Schema } from '@fscpush/infra/store';
-import { cursorLimit, entryIsFor, type GroupTimeline } from './group-timeline.ts';
+import type { Schema, SqlDialect } from '@fscpush/infra/store';
+import { cursorLimit, entryIsFor, type GroupTimeline } from '../repos/group-timeline.ts';
 import type { InboxHeads } from './inbox-heads.ts';
 import type { RecentInbox } from './recent-inbox.ts';
 
@@ -76,6 +76,8 @@ const NO_TAKERS: Takers = { takers: new Map(), backfill: new Map(), behind: new 
 
 export interface MessageWriterDeps {
   db: Kysely<Schema>;
+  /** which errors of a write transaction are conflicts with another writer (the work is redone) */
+  dialect: Pick<SqlDialect, 'isTransientConflict'>;
   heads: InboxHeads;
   timeline: GroupTimeline;
   /** who is online, for timeline posts; a failing lookup counts nobody (they catch up on their next pull) */
@@ -100,6 +102,7 @@ export interface MessageWriterDeps {
  */
 export class MessageWriter {
   private readonly db: Kysely<Schema>;
+  private readonly dialect: Pick<SqlDialect, 'isTransientConflict'>;
   private readonly heads: InboxHeads;
   private readonly timeline: GroupTimeline;
   private readonly online: OnlineFilter;
@@ -114,6 +117,7 @@ export class MessageWriter {
 
   constructor(deps: MessageWriterDeps) {
     this.db = deps.db;
+    this.dialect = deps.dialect;
     this.heads = deps.heads;
     this.timeline = deps.timeline;
     this.online = deps.online;
@@ -190,7 +194,7 @@ export class MessageWriter {
       try {
         return await work();
       } catch (err) {
-        if (attempt >= MAX_ATTEMPTS || !isTransientConflict(err)) throw err;
+        if (attempt >= MAX_ATTEMPTS || !this.dialect.isTransientConflict(err)) throw err;
         this.log.warn({ attempt }, 'message write conflicted with another writer; retrying');
       }
     }
@@ -378,11 +382,6 @@ function groupMembers(posts: TimelinePost[]): Map<string, Set<string>> {
     members.set(gid, set);
   }
   return members;
-}
-
-function isTransientConflict(err: unknown): boolean {
-  const code = (err as { code?: unknown; errno?: unknown }).code;
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'ER_DUP_ENTRY';
 }
 
 function toRow(m: StoredMessage) {

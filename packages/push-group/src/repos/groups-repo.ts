@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { GroupMemberType, type GroupInfoDto, type GroupMemberDto } from '@fscpush/core';
 import type { Schema } from '@fscpush/infra/store';
-import type { GroupTimeline } from '../messages/group-timeline.ts';
+import type { GroupTimeline } from './group-timeline.ts';
 import type { GroupMemberCache } from './group-member-cache.ts';
 import { toGroupInfoDto, toGroupMemberDto } from './rows.ts';
 

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { Schema, StoreDialect } from '@fscpush/infra/store';
+import type { Kysely } from 'kysely';
+import type { Schema, SqlDialect } from '@fscpush/infra/store';
 
 export type PositionTableName = 'delivered_positions' | 'read_positions';
 
@@ -30,13 +30,13 @@ interface PendingAdvance {
  */
 export class PositionsRepo {
   private readonly db: Kysely<Schema>;
-  private readonly dialect: StoreDialect;
+  private readonly dialect: SqlDialect;
   private queue: PendingAdvance[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** the running flush, so reads can wait for advances requested before them */
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(db: Kysely<Schema>, dialect: StoreDialect = 'sqlite') {
+  constructor(db: Kysely<Schema>, dialect: SqlDialect) {
     this.db = db;
     this.dialect = dialect;
   }
@@ -68,8 +68,8 @@ export class PositionsRepo {
     const batch = this.queue.sort((a, b) => (a.table === b.table ? compare(a.uid, b.uid) : compare(a.table, b.table)));
     this.queue = [];
     try {
-      // MySQL: autocommitted statements (another push-group may hold rows: no long locks); SQLite: one commit
-      const results = this.dialect === 'mysql' ? await this.advanceBatched(this.db, batch) : await this.db.transaction().execute((trx) => this.advanceBatched(trx, batch));
+      // embedded: one commit for the batch; a shared server: autocommitted statements (another push-group may hold rows: no long locks)
+      const results = this.dialect.embedded ? await this.db.transaction().execute((trx) => this.advanceBatched(trx, batch)) : await this.advanceBatched(this.db, batch);
       batch.forEach((req, i) => req.resolve(results[i]!));
     } catch (err) {
       for (const req of batch) req.reject(err);
@@ -117,34 +117,15 @@ export class PositionsRepo {
 
   /** One statement; the position only ever rises, and updated_at moves with it. */
   private async upsert(db: Kysely<Schema>, table: PositionTableName, rows: { uid: string; conv_key: string; mid: string; updated_at: number }[]): Promise<void> {
-    if (this.dialect === 'sqlite') {
-      await db
-        .insertInto(table)
-        .values(rows)
-        .onConflict((oc) =>
-          oc.columns(['uid', 'conv_key']).doUpdateSet({
-            updated_at: sql`case when excluded.mid > ${sql.ref(`${table}.mid`)} then excluded.updated_at else ${sql.ref(`${table}.updated_at`)} end`,
-            mid: sql`max(${sql.ref(`${table}.mid`)}, excluded.mid)`,
-          }),
-        )
-        .execute();
-      return;
-    }
     for (let attempt = 1; ; attempt++) {
       try {
-        await db
-          .insertInto(table)
-          .values(rows)
-          // assignments run left to right: updated_at compares with the old mid before mid is raised
-          .onDuplicateKeyUpdate({ updated_at: sql`if(values(mid) > mid, values(updated_at), updated_at)`, mid: sql`greatest(mid, values(mid))` })
-          .execute();
+        await this.dialect.upsertRaising(db.insertInto(table).values(rows), table, ['uid', 'conv_key'], 'mid', ['updated_at']).execute();
         return;
       } catch (err) {
-        if (attempt >= MAX_ATTEMPTS || (err as { code?: unknown }).code !== 'ER_LOCK_DEADLOCK') throw err;
+        if (attempt >= MAX_ATTEMPTS || !this.dialect.isTransientConflict(err)) throw err;
       }
     }
   }
-
 
   async of(table: PositionTableName, uid: string, convKeys: string[]): Promise<Map<string, bigint>> {
     if (convKeys.length === 0) return new Map();

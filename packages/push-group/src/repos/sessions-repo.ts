@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Schema, StoreDialect } from '@fscpush/infra/store';
+import type { Schema, SqlDialect } from '@fscpush/infra/store';
 
 export interface LoginSession {
   uid: string;
@@ -11,9 +11,9 @@ export interface LoginSession {
 /** Login sessions: one row per (user, device client id), holding the per-device secret of the token scheme. */
 export class SessionsRepo {
   private readonly db: Kysely<Schema>;
-  private readonly dialect: StoreDialect;
+  private readonly dialect: SqlDialect;
 
-  constructor(db: Kysely<Schema>, dialect: StoreDialect) {
+  constructor(db: Kysely<Schema>, dialect: SqlDialect) {
     this.db = db;
     this.dialect = dialect;
   }
@@ -38,8 +38,7 @@ export class SessionsRepo {
       .insertInto('user_sessions')
       .values({ uid: session.uid, client_id: session.clientId, secret: session.secret, db_secret: session.dbSecret, platform, created_at: now, updated_at: now });
     const changes = { secret: session.secret, db_secret: session.dbSecret, platform, updated_at: now };
-    if (this.dialect === 'mysql') await insert.onDuplicateKeyUpdate(changes).execute();
-    else await insert.onConflict((oc) => oc.columns(['uid', 'client_id']).doUpdateSet(changes)).execute();
+    await this.dialect.upsert(insert, ['uid', 'client_id'], changes).execute();
   }
 
   async remove(uid: string, clientId: string): Promise<void> {

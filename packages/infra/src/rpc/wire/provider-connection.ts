@@ -1,7 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { FscError, type Logger } from '@fscpush/core';
-import { encodeFrame, FrameDecoder } from './frame-codec.ts';
-import { decodeMessage, encodeCall, encodeMessage, type RpcMessage } from './rpc-messages.ts';
+import { RpcFrameDecoder, decodeRpcMessage, encodeRpcCall, encodeRpcFrame, encodeRpcMessage, type RpcMessage } from '@fscpush/protocol';
 
 /**
  * How far one attempt got. The retry rule depends on it:
@@ -66,10 +65,10 @@ export class ProviderConnection {
       this.state = 'open';
       this.flush();
     });
-    const decoder = new FrameDecoder(options.maxFrameBytes);
+    const decoder = new RpcFrameDecoder(options.maxFrameBytes);
     this.socket.on('data', (chunk: Buffer) => {
       try {
-        for (const body of decoder.push(chunk)) this.handle(decodeMessage(body));
+        for (const body of decoder.push(chunk)) this.handle(decodeRpcMessage(body));
       } catch (err) {
         options.logger?.warn({ err, provider: this.address }, 'rpc: protocol violation from provider; closing');
         this.close(new FscError('RPC_NO_PROVIDER', `protocol violation from ${this.address}`));
@@ -105,7 +104,7 @@ export class ProviderConnection {
       return Promise.resolve({ ok: false, error, outcome: 'not-sent' });
     }
     const id = this.nextId++;
-    const body = encodeCall(id, service, method, argsJson);
+    const body = encodeRpcCall(id, service, method, argsJson);
     if (body.length > this.options.maxFrameBytes) {
       return Promise.resolve({
         ok: false,
@@ -132,7 +131,7 @@ export class ProviderConnection {
         resolve(alive);
       };
       this.pings.set(id, answer);
-      this.write(encodeFrame(encodeMessage({ k: 'ping', id })));
+      this.write(encodeRpcFrame(encodeRpcMessage({ k: 'ping', id })));
     });
   }
 
@@ -212,7 +211,7 @@ export class ProviderConnection {
     while (this.queued.length > 0 && this.written.size < this.options.maxInFlight) {
       const call = this.queued.shift() as Call;
       this.written.set(call.id, call);
-      this.write(encodeFrame(call.body));
+      this.write(encodeRpcFrame(call.body));
     }
   }
 

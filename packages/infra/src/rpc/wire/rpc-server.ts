@@ -1,7 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { asFscError, FscError, type Logger } from '@fscpush/core';
-import { encodeFrame, FrameDecoder } from './frame-codec.ts';
-import { decodeMessage, encodeMessage, type RpcMessage } from './rpc-messages.ts';
+import { RpcFrameDecoder, decodeRpcMessage, encodeRpcFrame, encodeRpcMessage, type RpcMessage } from '@fscpush/protocol';
 
 export interface RpcServerOptions {
   /** Bind address. */
@@ -124,10 +123,10 @@ export class RpcServer {
     socket.setKeepAlive(true, 10_000);
     const connection: ServerConnection = { socket, inFlight: 0, corked: false };
     this.connections.add(connection);
-    const decoder = new FrameDecoder(this.options.maxFrameBytes);
+    const decoder = new RpcFrameDecoder(this.options.maxFrameBytes);
     socket.on('data', (chunk: Buffer) => {
       try {
-        for (const body of decoder.push(chunk)) this.handle(connection, decodeMessage(body));
+        for (const body of decoder.push(chunk)) this.handle(connection, decodeRpcMessage(body));
       } catch (err) {
         this.options.logger?.warn({ err, remote: socket.remoteAddress }, 'rpc: protocol violation; closing the connection');
         socket.destroy();
@@ -187,7 +186,7 @@ export class RpcServer {
     if (connection.socket.destroyed) return;
     let body: Buffer;
     try {
-      body = encodeMessage(message);
+      body = encodeRpcMessage(message);
       if (body.length > this.options.maxFrameBytes) {
         throw new FscError('INVALID_DATA', `reply of ${body.length} bytes exceeds the ${this.options.maxFrameBytes}-byte frame limit`);
       }
@@ -195,7 +194,7 @@ export class RpcServer {
       if (message.k !== 'ok') throw err;
       const fsc = err instanceof FscError ? err : new FscError('INVALID_DATA', `result is not JSON-serialisable: ${(err as Error).message}`);
       this.options.logger?.error({ err, service: call?.s, method: call?.m }, 'rpc: reply cannot be sent');
-      body = encodeMessage({ k: 'err', id: message.id, e: fsc.toWire() });
+      body = encodeRpcMessage({ k: 'err', id: message.id, e: fsc.toWire() });
     }
     // Replies produced in the same tick leave in one syscall.
     if (!connection.corked) {
@@ -206,7 +205,7 @@ export class RpcServer {
         connection.socket.uncork();
       });
     }
-    connection.socket.write(encodeFrame(body));
+    connection.socket.write(encodeRpcFrame(body));
   }
 }
 

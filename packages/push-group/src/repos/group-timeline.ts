@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Schema, StoreDialect } from '@fscpush/infra/store';
-import { PreparedQuery } from '../repos/prepared-query.ts';
+import type { Schema, SqlDialect } from '@fscpush/infra/store';
+import { PreparedQuery } from './prepared-query.ts';
 
 const CHUNK = 500;
 
@@ -34,7 +34,7 @@ export function entryIsFor(entry: TimelineEntry, uid: string): boolean {
  */
 export class GroupTimeline {
   private readonly db: Kysely<Schema>;
-  private readonly dialect: StoreDialect;
+  private readonly dialect: SqlDialect;
   /** every pull: the lazy groups whose timeline ran ahead of this user's inbox */
   private readonly laggingQuery;
   /** every CONNECT on MySQL */
@@ -42,7 +42,7 @@ export class GroupTimeline {
   /** groups known to have a head row */
   private readonly known = new Set<string>();
 
-  constructor(db: Kysely<Schema>, dialect: StoreDialect) {
+  constructor(db: Kysely<Schema>, dialect: SqlDialect) {
     this.db = db;
     this.dialect = dialect;
     this.laggingQuery = new PreparedQuery(db, (uid: string) => db
@@ -71,9 +71,7 @@ export class GroupTimeline {
 
   /** Creates a group's timeline (head 0) if it has none (a lazy group gets one when it turns lazy). */
   async create(executor: Kysely<Schema>, gid: string): Promise<void> {
-    const insert = executor.insertInto('timeline_heads').values({ gid, seq: '0' });
-    if (this.dialect === 'mysql') await insert.ignore().execute();
-    else await insert.onConflict((oc) => oc.column('gid').doNothing()).execute();
+    await this.dialect.insertIgnore(executor.insertInto('timeline_heads').values({ gid, seq: '0' }), ['gid']).execute();
   }
 
   /** Before a sender's transaction: every group it posts to has a head row to lock (no gap locks on MySQL). */
@@ -91,8 +89,7 @@ export class GroupTimeline {
     const heads = new Map<string, bigint>();
     const sorted = [...new Set(gids)].sort();
     for (let i = 0; i < sorted.length; i += CHUNK) {
-      let query = trx.selectFrom('timeline_heads').select(['gid', 'seq']).where('gid', 'in', sorted.slice(i, i + CHUNK)).orderBy('gid');
-      if (this.dialect === 'mysql') query = mode === 'update' ? query.forUpdate() : query.modifyEnd(sql`lock in share mode`);
+      const query = this.dialect.lockRows(trx.selectFrom('timeline_heads').select(['gid', 'seq']).where('gid', 'in', sorted.slice(i, i + CHUNK)).orderBy('gid'), mode);
       for (const row of await query.execute()) heads.set(row.gid, BigInt(row.seq));
     }
     return heads;
@@ -113,13 +110,9 @@ export class GroupTimeline {
     const cursors = new Map<string, TimelineCursor>();
     const sorted = [...uids].sort();
     for (let i = 0; i < sorted.length; i += CHUNK) {
-      let query = trx
-        .selectFrom('group_members')
-        .select(['uid', 'tl_seq', 'tl_until', 'removed'])
-        .where('gid', '=', gid)
-        .where('uid', 'in', sorted.slice(i, i + CHUNK))
-        .orderBy('uid');
-      if (this.dialect === 'mysql') query = query.forUpdate();
+      const query = this.dialect.lockRows(
+        trx.selectFrom('group_members').select(['uid', 'tl_seq', 'tl_until', 'removed']).where('gid', '=', gid).where('uid', 'in', sorted.slice(i, i + CHUNK)).orderBy('uid'),
+      );
       for (const row of await query.execute()) cursors.set(row.uid, toCursor(row));
     }
     return cursors;
@@ -129,8 +122,7 @@ export class GroupTimeline {
   async cursorsOfMember(trx: Transaction<Schema>, uid: string, gids: string[]): Promise<Map<string, TimelineCursor>> {
     const cursors = new Map<string, TimelineCursor>();
     if (gids.length === 0) return cursors;
-    let query = trx.selectFrom('group_members').select(['gid', 'tl_seq', 'tl_until', 'removed']).where('uid', '=', uid).where('gid', 'in', gids).orderBy('gid');
-    if (this.dialect === 'mysql') query = query.forUpdate();
+    const query = this.dialect.lockRows(trx.selectFrom('group_members').select(['gid', 'tl_seq', 'tl_until', 'removed']).where('uid', '=', uid).where('gid', 'in', gids).orderBy('gid'));
     for (const row of await query.execute()) cursors.set(row.gid, toCursor(row));
     return cursors;
   }

@@ -1,4 +1,11 @@
-import { FscError, type WireError } from '@fscpush/core';
+import { ProtocolError } from '../protocol-error.ts';
+
+/** An error as it crosses between services: a stable code, a message, optional details. */
+export interface RpcWireError {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
 
 /**
  * The messages on an RPC connection, one JSON object per frame. Requests carry an id chosen by the
@@ -12,41 +19,29 @@ import { FscError, type WireError } from '@fscpush/core';
 export type RpcMessage =
   | { k: 'call'; id: number; s: string; m: string; a: unknown[] }
   | { k: 'ok'; id: number; r?: unknown }
-  | { k: 'err'; id: number; e: WireError; rejected?: boolean }
+  | { k: 'err'; id: number; e: RpcWireError; rejected?: boolean }
   | { k: 'ping'; id: number }
   | { k: 'pong'; id: number }
   | { k: 'bye' };
 
-export function encodeMessage(message: RpcMessage): Buffer {
+export function encodeRpcMessage(message: RpcMessage): Buffer {
   return Buffer.from(JSON.stringify(message), 'utf8');
 }
 
-/**
- * Serialises call arguments once per call (retries reuse it). Throws INVALID_DATA for values JSON cannot
- * carry (bigint, cycles) so the provider is never called with them.
- */
-export function serializeArgs(args: readonly unknown[]): string {
-  try {
-    return JSON.stringify(args);
-  } catch (err) {
-    throw new FscError('INVALID_DATA', `arguments are not JSON-serialisable: ${(err as Error).message}`);
-  }
-}
-
-/** A call frame body from pre-serialised arguments. */
-export function encodeCall(id: number, service: string, method: string, argsJson: string): Buffer {
+/** A call frame body from arguments serialised once (retries reuse them). */
+export function encodeRpcCall(id: number, service: string, method: string, argsJson: string): Buffer {
   return Buffer.from(`{"k":"call","id":${id},"s":${JSON.stringify(service)},"m":${JSON.stringify(method)},"a":${argsJson}}`, 'utf8');
 }
 
-/** Parses and shape-checks one frame body; throws INVALID_DATA for anything else. */
-export function decodeMessage(body: Buffer): RpcMessage {
+/** Parses and shape-checks one frame body; anything else is RPC_BAD_MESSAGE. */
+export function decodeRpcMessage(body: Buffer): RpcMessage {
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new FscError('INVALID_DATA', 'rpc frame is not JSON');
+    throw new ProtocolError('RPC_BAD_MESSAGE', 'rpc frame is not JSON');
   }
-  if (typeof value !== 'object' || value === null) throw new FscError('INVALID_DATA', 'rpc frame is not an object');
+  if (typeof value !== 'object' || value === null) throw new ProtocolError('RPC_BAD_MESSAGE', 'rpc frame is not an object');
   const m = value as Record<string, unknown>;
   const idOk = typeof m['id'] === 'number' && Number.isSafeInteger(m['id']);
   switch (m['k']) {
@@ -66,5 +61,5 @@ export function decodeMessage(body: Buffer): RpcMessage {
     case 'bye':
       return { k: 'bye' };
   }
-  throw new FscError('INVALID_DATA', `malformed rpc message (kind ${String(m['k'])})`);
+  throw new ProtocolError('RPC_BAD_MESSAGE', `malformed rpc message (kind ${String(m['k'])})`);
 }
