@@ -126,6 +126,6 @@ function usage(only?: string): string {
   }
   lines.push('', 'common options:');
   for (const [opt, spec] of Object.entries(COMMON)) lines.push(`      --${opt.padEnd(22)} default ${(spec as { default?: string }).default ?? '-'}`);
-  lines.push('', 'results: bench/results/<date>-<scenario>.json; see bench/README.md', '');
+  lines.push('', 'results: bench/results/<date>-<scenario>.json (this machine) and bench/latest/<scenario>.json (in git); see bench/README.md', '');
   return lines.join('\n');
 }

@@ -6,7 +6,10 @@ import type { AppStepReport } from './app-traffic.ts';
 import type { HistogramSummary } from './histogram.ts';
 import type { Ledger, StepStats } from './ledger.ts';
 
+/** every run's full result, kept on this machine (not in git) */
 export const RESULTS_DIR = resolve(import.meta.dirname, '../results');
+/** the latest run of each scenario, in git: bench/latest/<scenario>.json */
+export const LATEST_DIR = resolve(import.meta.dirname, '../latest');
 
 export function machineInfo(): Record<string, unknown> {
   const cpus = os.cpus();
@@ -20,12 +23,20 @@ export function machineInfo(): Record<string, unknown> {
   };
 }
 
-/** Writes bench/results/<date>-<scenario>.json (or into `dir`) and returns the path. */
+/**
+ * Writes bench/results/<date>-<scenario>.json (or into `dir`) and returns the path; a run into the default
+ * directory also becomes bench/latest/<scenario>.json.
+ */
 export function writeResult(scenario: string, result: object, dir = RESULTS_DIR): string {
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
   const file = join(dir, `${stamp}-${scenario}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const text = `${JSON.stringify({ run: `${stamp}-${scenario}`, ...result }, null, 2)}\n`;
+  writeFileSync(file, text);
+  if (dir === RESULTS_DIR) {
+    mkdirSync(LATEST_DIR, { recursive: true });
+    writeFileSync(join(LATEST_DIR, `${scenario}.json`), text);
+  }
   return file;
 }
 
