@@ -18,7 +18,10 @@ export interface BundleResult {
  * production dependencies. Nothing from devDependencies is reachable from the entry. Not minified, so
  * stack traces in the logs stay readable.
  */
-const WORKERS = [{ name: 'connector-worker', source: 'packages/launcher/src/connector-worker.ts' }];
+const WORKERS = [
+  { name: 'connector-worker', source: 'packages/launcher/src/connector-worker.ts' },
+  { name: 'client-reads-worker', source: 'packages/launcher/src/client-reads-worker.ts' },
+];
 
 export async function bundleLauncher(root: string, entry: string, version: string): Promise<BundleResult> {
   const result = await build({
@@ -35,7 +38,7 @@ export async function bundleLauncher(root: string, entry: string, version: strin
     keepNames: true,
     legalComments: 'none',
     logLevel: 'warning',
-    define: { FSCPUSH_VERSION: JSON.stringify(version), FSCPUSH_CONNECTOR_WORKER: JSON.stringify('./connector-worker.mjs') },
+    define: { FSCPUSH_VERSION: JSON.stringify(version), FSCPUSH_CONNECTOR_WORKER: JSON.stringify('./connector-worker.mjs'), FSCPUSH_CLIENT_READS_WORKER: JSON.stringify('./client-reads-worker.mjs') },
     // CommonJS dependencies call require() for Node's own modules; an ESM bundle needs a real one.
     banner: { js: "import { createRequire as __fscpushCreateRequire } from 'node:module';\nconst require = __fscpushCreateRequire(import.meta.url);" },
   });

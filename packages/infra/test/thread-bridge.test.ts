@@ -4,7 +4,8 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import { InProcessBus } from '../src/bus/in-process-bus.ts';
 import { InProcessRegistry } from '../src/rpc/in-process-registry.ts';
 import { PortLink } from '../src/thread/port-link.ts';
-import { serveThreadBridge } from '../src/thread/thread-bridge-host.ts';
+import { serveThreadBridge, serveThreadCalls } from '../src/thread/thread-bridge-host.ts';
+import { FscError } from '@fscpush/core';
 import { ThreadBus } from '../src/thread/thread-bus.ts';
 import { ThreadRegistry } from '../src/thread/thread-registry.ts';
 import { collector, describeBusContract, record } from './contracts/bus-contract.ts';
@@ -112,4 +113,31 @@ test('a worker thread that dies takes its services and subscriptions with it; it
   await waitFor('subscription closed', () => bus['topics'].get(topic)?.size === 0, 5000);
   await registry.close();
   await bus.close();
+});
+
+test('a side route: the calls it names go to the other thread, the rest to the host; with its link closed they go to the host', async () => {
+  const { port1, port2 } = new MessageChannel();
+  const hostLink = new PortLink(port1);
+  const mainLink = new PortLink(port2);
+  const hostRegistry = new InProcessRegistry({ nodeId: 'host-node' });
+  serveThreadBridge(hostLink, hostRegistry, new InProcessBus());
+  await hostRegistry.provide('svc', { read: async (n: number) => `host read ${n}`, write: async (n: number) => `host write ${n}` });
+
+  const side = new MessageChannel();
+  const sideServer = new PortLink(side.port1);
+  serveThreadCalls(sideServer, { svc: { read: async (n: number) => `side read ${n}`, fail: async () => Promise.reject(new FscError('NOT_EXIST', 'no such row')) } });
+  const sideLink = new PortLink(side.port2);
+  const registry = new ThreadRegistry(mainLink, 'worker-1', { link: sideLink, calls: new Set(['svc.read', 'svc.fail', 'svc.missing']) });
+  const svc = registry.consume<{ read(n: number): Promise<string>; write(n: number): Promise<string>; fail(): Promise<void>; missing(): Promise<void> }>('svc');
+
+  assert.equal(await svc.read(1), 'side read 1');
+  assert.equal(await svc.write(2), 'host write 2');
+  await assert.rejects(svc.fail(), isFscError('NOT_EXIST'));
+  await assert.rejects(svc.missing(), isFscError('NOT_IMPLEMENTED'));
+  sideServer.close();
+  await waitFor('the side link to close', () => sideLink.isClosed, 2000);
+  assert.equal(await svc.read(3), 'host read 3');
+  await registry.close();
+  hostLink.close();
+  mainLink.close();
 });

@@ -16,6 +16,7 @@ export interface ConnectorThreadOptions {
   media: ConnectorWorkerData['media'];
   wsTls?: TlsMaterial;
   sharedPorts?: ConnectorWorkerData['sharedPorts'];
+  clientReads?: ConnectorWorkerData['clientReads'];
   /** The thread died while the server was running (its connections are gone with it). */
   onFailure(err: Error): void;
 }
@@ -44,8 +45,9 @@ export async function startConnectorThread(options: ConnectorThreadOptions): Pro
   serveThreadBridge(link, options.registry, options.bus, log);
   link.handle<string>('log', (line) => relog(log, line));
 
-  const workerData: ConnectorWorkerData = { port: port2, config: options.config, node: options.node, logLevel: log.level as LevelWithSilent, media: options.media, ...(options.wsTls && { wsTls: options.wsTls }), ...(options.sharedPorts && { sharedPorts: options.sharedPorts }) };
-  const worker = new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData, transferList: [port2] });
+  const workerData: ConnectorWorkerData = { port: port2, config: options.config, node: options.node, logLevel: log.level as LevelWithSilent, media: options.media, ...(options.wsTls && { wsTls: options.wsTls }), ...(options.sharedPorts && { sharedPorts: options.sharedPorts }), ...(options.clientReads && { clientReads: options.clientReads }) };
+  const transferList = options.clientReads ? [port2, options.clientReads.port] : [port2];
+  const worker = new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData, transferList });
   let closing = false;
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   worker.on('error', (err) => log.error({ err }, 'connector thread failed'));

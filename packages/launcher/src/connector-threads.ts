@@ -1,10 +1,13 @@
 import { createServer } from 'node:net';
+import type { MessagePort } from 'node:worker_threads';
 import { FscError } from '@fscpush/core';
 import { sumConnectionCounts, sumRejectedEvents, type ConnectionCount, type RejectedEventCount } from '@fscpush/ops';
 import { startConnectorThread, type ConnectorThread, type ConnectorThreadOptions } from './connector-thread.ts';
 
-export interface ConnectorThreadsOptions extends Omit<ConnectorThreadOptions, 'sharedPorts'> {
+export interface ConnectorThreadsOptions extends Omit<ConnectorThreadOptions, 'sharedPorts' | 'clientReads'> {
   count: number;
+  /** a port to the client-reads thread for each connector thread, and the calls it answers */
+  clientReads?: { port(): MessagePort; calls: readonly string[] };
   tcpPort: number;
   wsPort: number;
   host: string;
@@ -17,17 +20,19 @@ export interface ConnectorThreadsOptions extends Omit<ConnectorThreadOptions, 's
  * the same user silently share it.
  */
 export async function startConnectorThreads(options: ConnectorThreadsOptions): Promise<ConnectorThread> {
-  const { count, ...threadOptions } = options;
-  if (count === 1) return startConnectorThread(threadOptions);
+  const { count, clientReads, ...common } = options;
+  const reads = () => (clientReads ? { clientReads: { port: clientReads.port(), calls: [...clientReads.calls] } } : {});
+  const threadOptions = common;
+  if (count === 1) return startConnectorThread({ ...threadOptions, ...reads() });
   for (const [key, port] of [['push.tcp.port', options.tcpPort], ['push.ws.port', options.wsPort]] as const) {
     if (port !== 0) await assertPortFree(options.host, port, key);
   }
   const threads: ConnectorThread[] = [];
   try {
-    const first = await startConnectorThread({ ...threadOptions, sharedPorts: {} });
+    const first = await startConnectorThread({ ...threadOptions, ...reads(), sharedPorts: {} });
     threads.push(first);
     for (let i = 1; i < count; i++) {
-      threads.push(await startConnectorThread({ ...threadOptions, node: `${options.node}-${i}`, sharedPorts: { tcp: first.tcpPort, ws: first.wsPort } }));
+      threads.push(await startConnectorThread({ ...threadOptions, ...reads(), node: `${options.node}-${i}`, sharedPorts: { tcp: first.tcpPort, ws: first.wsPort } }));
     }
   } catch (err) {
     await Promise.all(threads.map((t) => t.close()));

@@ -17,6 +17,8 @@ export interface ConnectorWorkerData {
   wsTls?: TlsMaterial;
   /** one of several connector threads sharing the client ports (see PushConnectorDeps.sharedPorts) */
   sharedPorts?: { tcp?: number; ws?: number };
+  /** calls (`service.method`) the client-reads thread answers, over this port */
+  clientReads?: { port: MessagePort; calls: string[] };
 }
 
 const data = workerData as ConnectorWorkerData;
@@ -33,7 +35,8 @@ const log = createLogger('fscpush', {
     },
   },
 });
-const registry = new ThreadRegistry(link, data.node);
+const side = data.clientReads && { link: new PortLink(data.clientReads.port, { urgent: () => true }), calls: new Set(data.clientReads.calls) };
+const registry = new ThreadRegistry(link, data.node, side);
 const bus = new ThreadBus(link);
 const storage = new LocalFileStorage(data.media.root, { publicUrl: data.media.publicUrl, signingSecret: data.media.signingSecret });
 let connector: PushConnector | undefined;
@@ -49,5 +52,6 @@ link.handle('close', async () => {
   await connector?.close();
   await bus.close();
   await registry.close();
+  side?.link.close();
   await storage.close();
 });

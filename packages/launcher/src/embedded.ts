@@ -6,10 +6,11 @@ import { FscError, ShutdownSequence, createLogger, loadConfig, loadTls, type Con
 import { InProcessBus, InProcessRegistry, MemoryGrid, lockSqliteFile, openSqliteStore } from '@fscpush/infra/embedded';
 import { startPushApi } from '@fscpush/push-api';
 import { startPushConnector } from '@fscpush/push-connector';
-import { startPushGroup } from '@fscpush/push-group';
+import { CLIENT_READ_CALLS, startPushGroup } from '@fscpush/push-group';
 import { startEmbeddedMedia } from './embedded-media.ts';
 import { ServiceOps, countConnections } from '@fscpush/ops';
 import { startConnectorThreads } from './connector-threads.ts';
+import { startClientReadsThread } from './client-reads-thread.ts';
 
 export interface EmbeddedOptions extends ConfigSource {
   /** JSON-copy values across the in-process registry, as the network would (tests) */
@@ -65,7 +66,10 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     const group = await startPushGroup({ config, nodeId, registry, bus, grid, store, log: log.child({ svc: 'push-group' }), ...(httpTls && { tls: httpTls }) });
     shutdown.add('push-group', () => group.close());
     const connectorLog = log.child({ svc: 'push-connector' });
-    const connector = connectorThreadWanted(config['embedded.connector.thread'])
+    const threaded = connectorThreadWanted(config['embedded.connector.thread']);
+    const clientReads = threaded ? await startClientReadsThread({ file: storeFile, cacheMb: config['embedded.sqlite.cache.mb'] }, log.child({ svc: 'client-reads' })) : undefined;
+    if (clientReads) shutdown.add('client-reads', () => clientReads.close());
+    const connector = threaded
       ? await startConnectorThreads({
           config,
           node: EMBEDDED_NODE,
@@ -73,6 +77,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
           host: config['server.address'],
           tcpPort: config['push.tcp.port'],
           wsPort: config['push.ws.port'],
+          ...(clientReads && { clientReads: { port: () => clientReads.port(), calls: CLIENT_READ_CALLS } }),
           registry,
           bus,
           log: connectorLog,

@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
+import { Proto } from '@fscpush/protocol';
+import type { TcpImClient } from '@fscpush/testkit';
 import { TestServer, type LoggedIn } from './harness.ts';
 
 const THREADS = 3;
@@ -43,6 +45,30 @@ describe(`the all-in-one server with ${THREADS} connector threads on one pair of
     for (const node of nodes) {
       const consumed = sample(text, `fscpush_bus_consumed_records_total{topic="fscpush.deliver.${node}",service="all"}`) ?? 0;
       assert.ok(consumed > 0, `connector thread ${node} delivered nothing: ${consumed}`);
+    }
+  });
+
+  test("FRP, FP and UPUI are answered by the client-reads thread, beside push-group's thread", async () => {
+    const alice = await t.login('13700003000', 'cr-alice');
+    const bob = await t.login('13700003001', 'cr-bob');
+    const a = (await t.connect('tcp', alice)) as TcpImClient;
+    const b = (await t.connect('tcp', bob)) as TcpImClient;
+    const far = await a.request('FAR', Proto.AddFriendRequest.encode({ targetUid: bob.userId, reason: 'hi bob' }));
+    assert.equal(far.errorCode, 0);
+    const requests = Proto.GetFriendRequestResult.decode((await b.request('FRP', Proto.Version.encode({ version: 0 }))).body).entry;
+    assert.deepEqual(requests.map((r) => [r.fromUid, r.toUid, r.reason]), [[alice.userId, bob.userId, 'hi bob']], 'the request committed by push-group is read at once');
+    const handled = await b.request('FHR', Proto.HandleFriendRequest.encode({ targetUid: alice.userId, status: 0 }));
+    assert.equal(handled.errorCode, 0);
+    const friends = Proto.GetFriendsResult.decode((await a.request('FP', Proto.Version.encode({ version: 0 }))).body).entry;
+    assert.deepEqual(friends.map((f) => f.uid), [bob.userId]);
+    const profiles = Proto.PullUserResult.decode((await a.request('UPUI', Proto.PullUserRequest.encode({ request: [{ uid: bob.userId }] }))).body).result;
+    assert.deepEqual(profiles.map((p) => p.user?.uid), [bob.userId]);
+
+    const text = await (await fetch(`http://127.0.0.1:${t.server.ports.management}/metrics`)).text();
+    const served = (service: string, method: string) => text.includes(`fscpush_rpc_server_duration_seconds_count{service="${service}",method="${method}",outcome="ok"`);
+    assert.ok(served('fscpush.FriendService', 'request') && served('fscpush.FriendService', 'handle'), 'writes are push-group\'s');
+    for (const [service, method] of [['fscpush.FriendService', 'requests'], ['fscpush.FriendService', 'list'], ['fscpush.UserService', 'getMany']] as const) {
+      assert.ok(!served(service, method), `${service}.${method} reached push-group's thread`);
     }
   });
 

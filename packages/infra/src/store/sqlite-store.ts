@@ -73,7 +73,7 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
     throw new FscError('SERVER_ERROR', 'database migration failed', undefined, { cause: error });
   }
   const checkpointer = file === ':memory:' ? undefined : new SqliteCheckpointer(raw, file);
-  const reads = file === ':memory:' ? db : openReader(file, options);
+  const reads = file === ':memory:' ? db : openSqliteReader(file, options);
   return {
     db,
     reads,
@@ -87,7 +87,7 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
 }
 
 /** A read-only second connection (WAL lets it read while the writer's transaction is open); reads are small: a quarter of the cache. */
-function openReader(file: string, options: SqliteStoreOptions): Kysely<Schema> {
+export function openSqliteReader(file: string, options: SqliteStoreOptions = {}): Kysely<Schema> {
   const raw = new DatabaseSync(file, { readOnly: true });
   raw.exec('PRAGMA busy_timeout = 5000;');
   if (options.cacheMb !== undefined) raw.exec(`PRAGMA cache_size = -${Math.max(2048, Math.trunc(options.cacheMb * 256))}`);

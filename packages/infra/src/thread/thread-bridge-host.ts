@@ -84,3 +84,15 @@ export function serveThreadBridge(link: PortLink, registry: WithdrawableRegistry
   });
   return { provided };
 }
+
+/**
+ * Serves calls (`'call'` requests, as a ThreadRegistry sends them) from a table of service objects: a
+ * thread that answers some methods for others (SideRoute). Unknown ones are NOT_IMPLEMENTED.
+ */
+export function serveThreadCalls(link: PortLink, services: Readonly<Record<string, Readonly<Record<string, (...args: never[]) => Promise<unknown>>>>>): void {
+  link.handle<CallPayload>('call', async ({ s, m, a }) => {
+    const fn = services[s]?.[m] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    if (fn === undefined) throw new FscError('NOT_IMPLEMENTED', `${s}.${m} is not answered on this thread`);
+    return toJsonText(await fn(...(fromJsonText(a) as unknown[])));
+  });
+}

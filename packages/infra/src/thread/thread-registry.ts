@@ -4,6 +4,11 @@ import type { PortLink } from './port-link.ts';
 import { providerMethodNames } from '../rpc/provider-methods.ts';
 import { argsText, fromJsonText, toJsonText, type CallPayload, type InvokePayload, type ProvidePayload, type ProvidersNote } from './thread-messages.ts';
 
+export interface SideRoute {
+  link: PortLink;
+  calls: ReadonlySet<string>;
+}
+
 /**
  * The embedded registry as seen from a worker thread: services live on the thread that serves the link
  * (`serveThreadBridge`); calls cross it as JSON text, as they would cross the network, so code that
@@ -17,11 +22,17 @@ export class ThreadRegistry implements ServiceRegistry {
   private readonly listeners = new Map<string, Set<(nodes: string[]) => void>>();
   private closed = false;
   private readonly node: string | undefined;
+  private readonly side: SideRoute | undefined;
 
-  /** `node`: the name this thread's services are registered under (several threads may provide one service) */
-  constructor(link: PortLink, node?: string) {
+  /**
+   * `node`: the name this thread's services are registered under (several threads may provide one service).
+   * `side`: calls (`service.method`) another thread answers over its own link; while that link is closed
+   * they go the usual way.
+   */
+  constructor(link: PortLink, node?: string, side?: SideRoute) {
     this.link = link;
     this.node = node;
+    this.side = side;
     link.handle<InvokePayload>('invoke', (p) => this.invoke(p));
     link.handle<ProvidersNote>('providers', ({ s, nodes }) => {
       this.known.set(s, nodes);
@@ -87,7 +98,9 @@ export class ThreadRegistry implements ServiceRegistry {
   private async call(service: string, method: string, args: unknown[]): Promise<unknown> {
     if (this.closed) throw new FscError('SHUTTING_DOWN', 'registry is closed');
     const payload: CallPayload = { s: service, m: method, a: argsText(args) };
-    return fromJsonText(await this.link.request<string | undefined>('call', payload));
+    const side = this.side;
+    const link = side !== undefined && !side.link.isClosed && side.calls.has(`${service}.${method}`) ? side.link : this.link;
+    return fromJsonText(await link.request<string | undefined>('call', payload));
   }
 
   private async invoke({ s, m, a }: InvokePayload): Promise<string | undefined> {

@@ -15,12 +15,11 @@ import { FriendRequestsRepo } from '../repos/friend-requests-repo.ts';
 import { FriendsRepo } from '../repos/friends-repo.ts';
 import type { UsersRepo } from '../repos/users-repo.ts';
 import { greetNewFriends } from './greeting.ts';
-import { mergeRelations } from './relations.ts';
+import { FriendQueries, version } from './friend-queries.ts';
 import { VersionClock } from './version-clock.ts';
 
 const MAX_REASON = 512;
 const MAX_ALIAS = 128;
-const MAX_REQUESTS_PER_PULL = 1000;
 
 export interface FriendServiceDeps {
   db: Kysely<Schema>;
@@ -46,15 +45,13 @@ interface Change {
 export class FriendServiceImpl implements FriendService {
   private readonly d: FriendServiceDeps;
   /** reads of lists and heads, outside any change */
-  private readonly friends: FriendsRepo;
-  private readonly requestsRepo: FriendRequestsRepo;
+  private readonly queries: FriendQueries;
   private readonly readMarks: FriendRequestsRepo;
   private readonly clock = new VersionClock();
 
   constructor(deps: FriendServiceDeps) {
     this.d = deps;
-    this.friends = new FriendsRepo(deps.reads);
-    this.requestsRepo = new FriendRequestsRepo(deps.reads);
+    this.queries = new FriendQueries(deps.reads);
     this.readMarks = new FriendRequestsRepo(deps.db);
   }
 
@@ -108,31 +105,18 @@ export class FriendServiceImpl implements FriendService {
     if (changed.requestsChanged) await this.d.publisher.notifyFriendRequests([req.uid, target], changed.version);
   }
 
-  async list(req: { uid: string; since: number }): Promise<FriendDto[]> {
-    const since = version(req.since);
-    return mergeRelations(await this.friends.relationsOf(req.uid)).filter((f) => f.updatedAt > since);
+  list(req: { uid: string; since: number }): Promise<FriendDto[]> {
+    return this.queries.list(req);
   }
 
-  async requests(req: { uid: string; since: number }): Promise<FriendRequestDto[]> {
-    const rows = await this.requestsRepo.involving(req.uid, version(req.since), MAX_REQUESTS_PER_PULL);
-    return rows.map((row) => {
-      const received = row.target === req.uid;
-      return {
-        direction: received ? 1 : 0,
-        from: row.from,
-        target: row.target,
-        reason: row.reason,
-        status: row.status,
-        readStatus: received ? row.toRead : row.fromRead,
-        updatedAt: row.updatedAt,
-      };
-    });
+  requests(req: { uid: string; since: number }): Promise<FriendRequestDto[]> {
+    return this.queries.requestsOf(req);
   }
 
   async unreadRequests(req: { uid: string; readUpTo: number }): Promise<number> {
     const upTo = version(req.readUpTo);
     if (upTo > 0) await this.readMarks.markReadUpTo(req.uid, upTo);
-    return this.requestsRepo.unreadCount(req.uid);
+    return this.queries.requests.unreadCount(req.uid);
   }
 
   async setAlias(req: { uid: string; target: string; alias: string }): Promise<void> {
@@ -166,7 +150,7 @@ export class FriendServiceImpl implements FriendService {
 
   /** Heads for CONNECT_ACK: the newest version of uid's friend list and of its friend requests. */
   async heads(uid: string): Promise<{ friendHead: number; friendRqHead: number }> {
-    return { friendHead: await this.friends.head(uid), friendRqHead: await this.requestsRepo.head(uid) };
+    return { friendHead: await this.queries.friends.head(uid), friendRqHead: await this.queries.requests.head(uid) };
   }
 
   /**
@@ -189,11 +173,6 @@ function text(value: unknown, what: string, max: number): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string' || value.length > max) throw new FscError('INVALID_DATA', `${what} must be a string of at most ${max} characters`);
   return value;
-}
-
-function version(value: unknown): number {
-  const n = Number(value);
-  return Number.isSafeInteger(n) && n > 0 ? n : 0;
 }
 
 /**

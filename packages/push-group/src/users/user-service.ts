@@ -39,9 +39,8 @@ export class UserServiceImpl implements UserService {
     throw new FscError('INVALID_DATA', 'uid, name or mobile required');
   }
 
-  async getMany(uids: string[]): Promise<UserDto[]> {
-    if (!Array.isArray(uids)) throw new FscError('INVALID_DATA', 'user ids expected');
-    return this.users.many([...new Set(uids.filter(isValidId))].slice(0, 500));
+  getMany(uids: string[]): Promise<UserDto[]> {
+    return profilesOf(this.users, uids);
   }
 
   async setStatus(uid: string, status: number): Promise<void> {
@@ -77,4 +76,10 @@ export class UserServiceImpl implements UserService {
 
 function withoutMobile(user: UserDto): UserDto {
   return user.mobile === '' ? user : { ...user, mobile: '' };
+}
+
+/** UPUI: the profiles of up to 500 distinct valid ids (others are left out); reads committed rows only. */
+export async function profilesOf(users: Pick<UsersRepo, 'many'>, uids: unknown): Promise<UserDto[]> {
+  if (!Array.isArray(uids)) throw new FscError('INVALID_DATA', 'user ids expected');
+  return users.many([...new Set(uids.filter(isValidId))].slice(0, 500));
 }
