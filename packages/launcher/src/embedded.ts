@@ -118,8 +118,14 @@ function connectorThreadWanted(setting: 'auto' | 'true' | 'false'): boolean {
   return setting === 'true' || (setting === 'auto' && availableParallelism() > 1);
 }
 
-function connectorThreadCount(setting: 'auto' | number): number {
-  return setting === 'auto' ? Math.min(8, 2 * availableParallelism()) : setting;
+/** Listeners sharing a port (SO_REUSEPORT with the kernel spreading connections): Node supports it on these. */
+const SHARED_PORTS_PLATFORMS: readonly string[] = ['linux', 'freebsd'];
+
+export function connectorThreadCount(setting: 'auto' | number, platform: string = process.platform): number {
+  const shared = SHARED_PORTS_PLATFORMS.includes(platform);
+  if (setting === 'auto') return shared ? Math.min(8, 2 * availableParallelism()) : 1;
+  if (setting > 1 && !shared) throw new FscError('CONFIG_INVALID', `embedded.connector.threads: ${setting} threads share the client ports with SO_REUSEPORT, which Node offers on ${SHARED_PORTS_PLATFORMS.join(' and ')} only (this is ${platform}); use 1 or auto`);
+  return setting;
 }
 
 /** The open API's secret when none is configured: random per install, readable only by the server's user. */
