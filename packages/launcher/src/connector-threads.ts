@@ -20,9 +20,8 @@ export interface ConnectorThreadsOptions extends Omit<ConnectorThreadOptions, 's
  * the same user silently share it.
  */
 export async function startConnectorThreads(options: ConnectorThreadsOptions): Promise<ConnectorThread> {
-  const { count, clientReads, ...common } = options;
+  const { count, clientReads, ...threadOptions } = options;
   const reads = () => (clientReads ? { clientReads: { port: clientReads.port(), calls: [...clientReads.calls] } } : {});
-  const threadOptions = common;
   if (count === 1) return startConnectorThread({ ...threadOptions, ...reads() });
   for (const [key, port] of [['push.tcp.port', options.tcpPort], ['push.ws.port', options.wsPort]] as const) {
     if (port !== 0) await assertPortFree(options.host, port, key);

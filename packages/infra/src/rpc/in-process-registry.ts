@@ -69,9 +69,10 @@ export class InProcessRegistry implements ServiceRegistry {
   private pick(service: string): object | undefined {
     const byNode = this.services.get(service);
     if (!byNode || byNode.size === 0) return undefined;
-    if (byNode.size === 1) return byNode.values().next().value;
     this.turn = (this.turn + 1) % byNode.size;
-    return [...byNode.values()][this.turn];
+    let i = 0;
+    for (const impl of byNode.values()) if (i++ === this.turn) return impl;
+    return undefined;
   }
 
   private tell(service: string): void {

@@ -41,31 +41,13 @@ export class ServiceMetrics {
   }
 
   /** A gauge whose value is read when scraped. */
-  gauge<L extends string>(name: string, help: string, labelNames: readonly L[], read: (set: (labels: Record<L, string>, value: number) => void) => void | Promise<void>): void {
-    new Gauge<L>({
-      name,
-      help,
-      labelNames,
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        await read((labels, value) => this.set(labels as never, value));
-      },
-    });
+  gauge<L extends string>(name: string, help: string, labelNames: readonly L[], read: ScrapeRead<L>): void {
+    new Gauge<L>({ name, help, labelNames, registers: [this.registry], collect: collectFrom(read, (gauge: Gauge<L>, labels, value) => gauge.set(labels, value)) });
   }
 
   /** A counter kept by someone else (a connector thread), read as totals when scraped. */
-  counterRead<L extends string>(name: string, help: string, labelNames: readonly L[], read: (set: (labels: Record<L, string>, total: number) => void) => void | Promise<void>): void {
-    new Counter<L>({
-      name,
-      help,
-      labelNames,
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        await read((labels, total) => this.inc(labels as never, total));
-      },
-    });
+  counterRead<L extends string>(name: string, help: string, labelNames: readonly L[], read: ScrapeRead<L>): void {
+    new Counter<L>({ name, help, labelNames, registers: [this.registry], collect: collectFrom(read, (counter: Counter<L>, labels, total) => counter.inc(labels, total)) });
   }
 
   text(): Promise<string> {
@@ -75,4 +57,14 @@ export class ServiceMetrics {
   get contentType(): string {
     return this.registry.contentType;
   }
+}
+
+type ScrapeRead<L extends string> = (set: (labels: Record<L, string>, value: number) => void) => void | Promise<void>;
+
+/** A prom-client collect(): the metric starts empty and takes what `read` reports. */
+function collectFrom<L extends string, M extends { reset(): void }>(read: ScrapeRead<L>, put: (metric: M, labels: Partial<Record<L, string | number>>, value: number) => void) {
+  return async function collect(this: M): Promise<void> {
+    this.reset();
+    await read((labels, value) => put(this, labels, value));
+  };
 }
