@@ -1,9 +1,9 @@
 // Entry of the embedded server's client-reads thread (started by client-reads-thread.ts): answers the
 // connector threads' FP, FRP and UPUI on a read-only connection of its own, beside push-group's writer.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { openSqliteReader } from '@fscpush/infra/embedded';
-import { PortLink, serveThreadCalls } from '@fscpush/infra/thread';
-import { clientReadServices } from '@fscpush/push-group';
+import { openSqliteReader } from '@fscpush/adapter-sqlite';
+import { PortLink, serveThreadCalls } from '@fscpush/adapter-thread';
+import { clientReadServices, type Schema } from '@fscpush/push-group';
 
 export interface ClientReadsWorkerData {
   file: string;
@@ -11,7 +11,7 @@ export interface ClientReadsWorkerData {
 }
 
 const data = workerData as ClientReadsWorkerData;
-const reads = openSqliteReader(data.file, { cacheMb: data.cacheMb });
+const reads = openSqliteReader<Schema>(data.file, { cacheMb: data.cacheMb });
 const services = clientReadServices(reads);
 const links: PortLink[] = [];
 

@@ -1,7 +1,7 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { FscError, type ConfigValues, type Logger, type TlsMaterial } from '@fscpush/core';
-import { PortLink, serveThreadBridge, type WithdrawableRegistry } from '@fscpush/infra/thread';
-import type { MessageBus } from '@fscpush/infra';
+import { PortLink, serveThreadBridge, type WithdrawableRegistry } from '@fscpush/adapter-thread';
+import type { MessageBus } from '@fscpush/ports';
 import { connectorBridgeUrgency } from './bridge-urgency.ts';
 import type { ConnectionCount, RejectedEventCount } from '@fscpush/ops';
 import type { LevelWithSilent } from 'pino';

@@ -2,7 +2,8 @@
 // its own core, reaching push-group through the thread bridge instead of direct calls.
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { createLogger, type ConfigValues, type TlsMaterial } from '@fscpush/core';
-import { LocalFileStorage, PortLink, ThreadBus, ThreadRegistry } from '@fscpush/infra/thread';
+import { LocalFileStorage } from '@fscpush/adapter-local-files';
+import { PortLink, ThreadBus, ThreadRegistry } from '@fscpush/adapter-thread';
 import { connectorBridgeUrgency } from './bridge-urgency.ts';
 import { countConnections } from '@fscpush/ops';
 import { startPushConnector, type PushConnector } from '@fscpush/push-connector';

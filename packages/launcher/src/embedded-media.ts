@@ -4,7 +4,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { FscError, boundPort, closeHttp, listen, type ConfigValues, type Logger, type TlsMaterial } from '@fscpush/core';
-import { LocalFileStorage, createLocalMediaListener } from '@fscpush/infra/embedded';
+import { LocalFileStorage, createLocalMediaListener } from '@fscpush/adapter-local-files';
 
 export interface EmbeddedMedia {
   readonly storage: LocalFileStorage;

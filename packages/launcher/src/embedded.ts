@@ -1,15 +1,17 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { FscError, ShutdownSequence, createLogger, loadConfig, loadTls, type ConfigSource, type ConfigValues, type Logger } from '@fscpush/core';
-import { InProcessBus, InProcessRegistry, MemoryGrid, lockSqliteFile, openSqliteStore } from '@fscpush/infra/embedded';
-import { startPushApi } from '@fscpush/push-api';
+import { InProcessBus, InProcessRegistry, MemoryGrid } from '@fscpush/adapter-memory';
+import { lockSqliteFile, openSqliteStore } from '@fscpush/adapter-sqlite';
+import { PUSH_API_MIGRATIONS, installAdminSecret, startPushApi, type ApiSchema } from '@fscpush/push-api';
 import { startPushConnector } from '@fscpush/push-connector';
-import { CLIENT_READ_CALLS, startPushGroup } from '@fscpush/push-group';
+import { CLIENT_READ_CALLS, PUSH_GROUP_MIGRATIONS, startPushGroup, type Schema } from '@fscpush/push-group';
 import { startEmbeddedMedia } from './embedded-media.ts';
 import { ServiceOps, countConnections } from '@fscpush/ops';
 import { startConnectorThreads } from './connector-threads.ts';
+import { chooseAdapters } from './compose/adapter-choice.ts';
+import { openHazelcastGrid, openKafkaBus } from './compose/open-engines.ts';
 import { startClientReadsThread } from './client-reads-thread.ts';
 
 export interface EmbeddedOptions extends ConfigSource {
@@ -37,6 +39,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   if (config['fscpush.mode'] !== 'embedded') {
     throw new FscError('CONFIG_INVALID', 'fscpush.mode: the all-in-one server runs embedded; cluster mode runs each service as its own process');
   }
+  const adapters = chooseAdapters('embedded', config);
   const ops = new ServiceOps(config, 'all');
   const log = options.log ?? createLogger('fscpush', { level: config['log.level'], destination: ops.logDestination });
   for (const warning of warnings) log.warn(warning);
@@ -52,13 +55,13 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     const storeFile = join(dataDir, 'fscpush.sqlite');
     const lock = lockSqliteFile(storeFile);
     shutdown.add('store-lock', () => lock.release());
-    const store = ops.store(await openSqliteStore(storeFile, { cacheMb: config['embedded.sqlite.cache.mb'] }));
+    const store = ops.store(await openSqliteStore<Schema & ApiSchema>(storeFile, { cacheMb: config['embedded.sqlite.cache.mb'], migrations: [PUSH_GROUP_MIGRATIONS, PUSH_API_MIGRATIONS] }));
     shutdown.add('store', () => store.close());
     const media = await startEmbeddedMedia(config, dataDir, httpTls, log.child({ svc: 'media' }));
     shutdown.add('media', () => media.close());
-    const grid = ops.grid(new MemoryGrid());
+    const grid = adapters.grid === 'hazelcast' ? await openHazelcastGrid(config, log, ops) : ops.grid(new MemoryGrid());
     shutdown.add('grid', () => grid.close());
-    const bus = ops.bus(new InProcessBus());
+    const bus = adapters.bus === 'kafka' ? openKafkaBus(config, EMBEDDED_NODE, log, ops) : ops.bus(new InProcessBus());
     shutdown.add('bus', () => bus.close());
     const registry = ops.registry(new InProcessRegistry({ nodeId: EMBEDDED_NODE, copyValues: options.strictRpc === true }));
     shutdown.add('registry', () => registry.close());
@@ -93,11 +96,11 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     // a thread that is stopping answers no more: the gauge then reads no connections rather than failing the scrape
     if ('counts' in connector) ops.connector(() => connector.counts().catch(() => []), () => connector.rejectedEvents().catch(() => []));
     else ops.connector(() => countConnections(connector.table.connections()), () => connector.rejectedEvents());
-    const adminSecret = config['im.admin_secret'] !== '' ? config['im.admin_secret'] : installAdminSecret(dataDir, log);
+    const adminSecret = config['im.admin_secret'] !== '' ? config['im.admin_secret'] : await installAdminSecret(store, dataDir, log);
     const api = await startPushApi({ config, registry, store, grid, adminSecret, log: log.child({ svc: 'push-api' }), ...(httpTls && { tls: httpTls }) });
     shutdown.add('push-api', () => api.close());
 
-    log.info({ dataDir, tcp: connector.tcpPort, ws: connector.wsPort, login: group.httpPort, api: api.port, media: media.port, management }, 'fscpush embedded server started');
+    log.info({ dataDir, adapters, tcp: connector.tcpPort, ws: connector.wsPort, login: group.httpPort, api: api.port, media: media.port, management }, 'fscpush embedded server started');
     ops.ready(shutdown, EMBEDDED_NODE);
     return {
       config,
@@ -126,15 +129,4 @@ export function connectorThreadCount(setting: 'auto' | number, platform: string 
   if (setting === 'auto') return shared ? Math.min(8, 2 * availableParallelism()) : 1;
   if (setting > 1 && !shared) throw new FscError('CONFIG_INVALID', `embedded.connector.threads: ${setting} threads share the client ports with SO_REUSEPORT, which Node offers on ${SHARED_PORTS_PLATFORMS.join(' and ')} only (this is ${platform}); use 1 or auto`);
   return setting;
-}
-
-/** The open API's secret when none is configured: random per install, readable only by the server's user. */
-function installAdminSecret(dataDir: string, log: Logger): string {
-  const file = join(dataDir, 'admin-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(24).toString('base64url');
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  log.warn({ file }, 'im.admin_secret not set: generated one for the admin API');
-  return secret;
 }

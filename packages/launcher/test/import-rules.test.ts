@@ -11,7 +11,8 @@ import { test } from 'node:test';
 const ROOT = new URL('../../../', import.meta.url);
 
 const ENGINE_DRIVERS = ['hazelcast-client', 'kafkajs', 'minio', 'mysql2', 'node-zookeeper-client', 'node:sqlite'];
-const ADAPTER_ENTRIES = ['@fscpush/infra/embedded', '@fscpush/infra/cluster', '@fscpush/infra/thread', '@fscpush/infra/rpc/zookeeper'];
+const isAdapter = (spec: string): boolean => spec.startsWith('@fscpush/adapter-');
+const ADAPTERS = globSync('packages/adapter-*', { cwd: ROOT }).map((dir) => dir.split('/')[1]!);
 const SERVICES = ['push-group', 'push-connector', 'push-api'];
 
 interface Rule {
@@ -24,11 +25,13 @@ interface Rule {
 
 const RULES: Rule[] = [
   { packages: ['core', 'protocol'], fscpush: [] },
-  // adapters: the ports, and the wire formats they speak (the RPC frames live in protocol)
-  { packages: ['infra'], fscpush: ['@fscpush/core', '@fscpush/protocol'] },
-  { packages: SERVICES, fscpush: ['@fscpush/core', '@fscpush/protocol', '@fscpush/infra', '@fscpush/infra/store'], forbidden: ENGINE_DRIVERS },
+  { packages: ['ports'], fscpush: ['@fscpush/core'], forbidden: ENGINE_DRIVERS },
+  { packages: ['sql-kit'], fscpush: ['@fscpush/ports'], forbidden: ENGINE_DRIVERS },
+  // adapters: the ports, the SQL kit, and the wire formats they speak (the RPC frames live in protocol); never another adapter
+  { packages: ADAPTERS, fscpush: ['@fscpush/core', '@fscpush/ports', '@fscpush/protocol', '@fscpush/sql-kit'] },
+  { packages: SERVICES, fscpush: ['@fscpush/core', '@fscpush/protocol', '@fscpush/ports'], forbidden: ENGINE_DRIVERS },
   // ops reads Kafka's consumer lag through its own admin client (the one engine it talks to itself)
-  { packages: ['ops'], fscpush: ['@fscpush/core', '@fscpush/infra'], forbidden: ENGINE_DRIVERS.filter((d) => d !== 'kafkajs') },
+  { packages: ['ops'], fscpush: ['@fscpush/core', '@fscpush/ports'], forbidden: ENGINE_DRIVERS.filter((d) => d !== 'kafkajs') },
   { packages: ['testkit'], fscpush: ['@fscpush/protocol'] },
 ];
 
@@ -61,7 +64,7 @@ test('the import rules hold for every source file', () => {
       }
       if (!rule) continue; // the composition root
       if (spec.startsWith('@fscpush/') && !rule.fscpush.includes(spec)) broken.push(`${file}: ${pkg} may not import ${spec}`);
-      if (ADAPTER_ENTRIES.includes(spec)) broken.push(`${file}: only the launcher picks adapters (${spec})`);
+      if (isAdapter(spec)) broken.push(`${file}: only the launcher picks adapters (${spec})`);
       if (rule.forbidden?.some((d) => spec === d || spec.startsWith(`${d}/`))) broken.push(`${file}: ${pkg} may not talk to an engine directly (${spec})`);
     }
   }
@@ -73,12 +76,12 @@ test('inside a service nothing runs upward: the store layer imports no feature, 
   for (const file of sources.filter((f) => SERVICES.includes(packageOf(f)))) {
     const pkg = packageOf(file);
     if (file === `packages/${pkg}/src/index.ts`) continue; // the package's public face re-exports the entry
-    const inRepos = file.startsWith(`packages/${pkg}/src/repos/`);
+    const inStoreLayer = file.startsWith(`packages/${pkg}/src/repos/`) || file.startsWith(`packages/${pkg}/src/store/`);
     for (const { spec } of importsOf(file)) {
       if (!spec.startsWith('.')) continue;
       const target = resolveRelative(file, spec);
       if (target === `packages/${pkg}/src/${pkg}.ts` || target === `packages/${pkg}/src/index.ts`) broken.push(`${file}: imports its service's entry ${target}`);
-      if (inRepos && !target.startsWith(`packages/${pkg}/src/repos/`)) broken.push(`${file}: the store layer imports ${target}`);
+      if (inStoreLayer && !target.startsWith(`packages/${pkg}/src/repos/`) && !target.startsWith(`packages/${pkg}/src/store/`)) broken.push(`${file}: the store layer imports ${target}`);
     }
   }
   assert.deepEqual(broken, []);
@@ -86,7 +89,19 @@ test('inside a service nothing runs upward: the store layer imports no feature, 
 
 test('the rules can fail: a service importing an adapter or an engine is reported', () => {
   const rule = RULES.find((r) => r.packages.includes('push-group'))!;
-  assert.ok(!rule.fscpush.includes('@fscpush/infra/embedded'));
+  assert.ok(!rule.fscpush.some(isAdapter));
   assert.ok(rule.forbidden!.includes('mysql2') && rule.forbidden!.includes('node:sqlite'));
-  assert.deepEqual(importsOf('packages/launcher/src/embedded.ts').filter((i) => ADAPTER_ENTRIES.includes(i.spec)).map((i) => i.spec), ['@fscpush/infra/embedded'], 'the scanner sees the root pick an adapter');
+  assert.deepEqual(importsOf('packages/launcher/src/embedded.ts').filter((i) => isAdapter(i.spec)).map((i) => i.spec).sort(), ['@fscpush/adapter-memory', '@fscpush/adapter-sqlite'], 'the scanner sees the root pick adapters');
+  assert.ok(ADAPTERS.length >= 9, `adapter packages: ${ADAPTERS.join(', ')}`);
+});
+
+test("a service's package depends on the ports, not on an adapter or an engine driver", () => {
+  const broken: string[] = [];
+  for (const pkg of [...SERVICES, 'ports', 'sql-kit', 'ops']) {
+    const { dependencies = {} } = JSON.parse(readFileSync(new URL(`packages/${pkg}/package.json`, ROOT), 'utf8')) as { dependencies?: Record<string, string> };
+    for (const dep of Object.keys(dependencies)) {
+      if (isAdapter(dep) || (ENGINE_DRIVERS.includes(dep) && !(pkg === 'ops' && dep === 'kafkajs'))) broken.push(`${pkg} depends on ${dep}`);
+    }
+  }
+  assert.deepEqual(broken, []);
 });

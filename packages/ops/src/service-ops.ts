@@ -1,5 +1,5 @@
 import { FscError, type ConfigValues, type Logger, type ShutdownSequence } from '@fscpush/core';
-import type { MessageBus, ObjectStorage, ServiceRegistry, SharedGrid, Store } from '@fscpush/infra';
+import type { MessageBus, ObjectStorage, ServiceRegistry, SharedGrid, Store } from '@fscpush/ports';
 import { HealthChecks } from './health/health-checks.ts';
 import { gridProbe, mediaProbe, registryProbe, storeProbe } from './health/probes.ts';
 import { KafkaAdminProbe } from './kafka/kafka-admin-probe.ts';

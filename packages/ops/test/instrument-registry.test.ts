@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FscError, SERVICE_NAMES } from '@fscpush/core';
-import { InProcessRegistry } from '@fscpush/infra/embedded';
+import { InProcessRegistry } from '@fscpush/adapter-memory';
 import { ServiceMetrics } from '../src/index.ts';
 import { instrumentRegistry } from '../src/metrics/instrument-registry.ts';
 

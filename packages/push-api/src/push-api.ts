@@ -12,7 +12,8 @@ import {
   type TlsMaterial,
   type UserService,
 } from '@fscpush/core';
-import type { ServiceRegistry, SharedGrid, Store } from '@fscpush/infra';
+import type { ServiceRegistry, SharedGrid } from '@fscpush/ports';
+import type { ApiStore } from './store/index.ts';
 import { createApiApp } from './api-app.ts';
 import { AppKeys } from './auth/app-keys.ts';
 import { Authenticator } from './auth/authenticate.ts';
@@ -22,7 +23,7 @@ export interface PushApiDeps {
   config: ConfigValues;
   registry: ServiceRegistry;
   /** app keys (table api_keys) */
-  store: Store;
+  store: ApiStore;
   /** rate-limit counters shared by every push-api instance */
   grid: SharedGrid;
   adminSecret: string;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLogger } from '@fscpush/core';
-import type { SharedGrid } from '@fscpush/infra';
-import { MemoryGrid } from '@fscpush/infra/embedded';
+import type { SharedGrid } from '@fscpush/ports';
+import { MemoryGrid } from '@fscpush/adapter-memory';
 import { RateLimiter } from '../src/http/rate-limiter.ts';
 
 const log = createLogger('test', { level: 'silent' });

@@ -1,5 +1,5 @@
 import { decodeDeliveryEvent, deliveryTopic, type DeliveryEvent } from '@fscpush/core';
-import type { BusRecord, MessageBus, Subscription } from '@fscpush/infra';
+import type { BusRecord, MessageBus, Subscription } from '@fscpush/ports';
 import type { ConnectionTable } from './connection-table.ts';
 import type { RejectedEvents } from './rejected-events.ts';
 

@@ -1,5 +1,5 @@
 import { FscError, type ConfigValues, type Logger } from '@fscpush/core';
-import { isStorableObjectKey, type ObjectStorage } from '@fscpush/infra';
+import { isStorableObjectKey, type ObjectStorage } from '@fscpush/ports';
 
 /** FShareChat's media types, by number: the bucket an upload goes to. */
 export const MEDIA_TYPES = ['general', 'image', 'voice', 'video', 'file', 'portrait', 'favorite'] as const;

@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createHttpsServer } from 'node:https';
 import { WebSocketServer } from 'ws';
 import { CALL_POLICIES, SERVICE_NAMES, boundPort, listen, type ConfigValues, type FriendService, type GroupService, type Logger, type MessageService, type ReceiptService, type SearchService, type SessionService, type TlsMaterial, type UserService } from '@fscpush/core';
-import type { MessageBus, ObjectStorage, ServiceRegistry, Subscription } from '@fscpush/infra';
+import type { MessageBus, ObjectStorage, ServiceRegistry, Subscription } from '@fscpush/ports';
 import type { Connection, ConnectionHost } from './connection.ts';
 import { ConnectionTable } from './connection-table.ts';
 import { MediaUploads, mediaUploadSettings } from './media-uploads.ts';

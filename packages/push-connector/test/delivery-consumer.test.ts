@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLogger, deliveryTopic, encodeDeliveryEvent, type DeliveryEvent } from '@fscpush/core';
-import { InProcessBus } from '@fscpush/infra/embedded';
+import { InProcessBus } from '@fscpush/adapter-memory';
 import { ConnectionTable } from '../src/connection-table.ts';
 import { consumeDeliveries } from '../src/delivery-consumer.ts';
 import { RejectedEvents } from '../src/rejected-events.ts';

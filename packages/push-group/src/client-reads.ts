@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { SERVICE_NAMES } from '@fscpush/core';
-import type { Schema } from '@fscpush/infra/store';
+import type { Schema } from './store/index.ts';
 import { FriendQueries } from './friends/friend-queries.ts';
 import { UsersRepo } from './repos/users-repo.ts';
 import { profilesOf } from './users/user-service.ts';

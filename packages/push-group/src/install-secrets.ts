@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Schema } from '@fscpush/infra/store';
+import type { Schema } from './store/index.ts';
 
 /**
  * A per-install random secret, created on first start and kept in the store, so every push-group of one

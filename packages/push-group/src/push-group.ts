@@ -11,7 +11,8 @@ import {
   type Logger,
   type TlsMaterial,
 } from '@fscpush/core';
-import type { MessageBus, ServiceRegistry, SharedGrid, Store } from '@fscpush/infra';
+import type { MessageBus, ServiceRegistry, SharedGrid } from '@fscpush/ports';
+import type { GroupStore } from './store/index.ts';
 import { GroupServiceImpl } from './groups/group-service.ts';
 import { installSecret } from './install-secrets.ts';
 import { createLoginApp } from './login/http-routes.ts';
@@ -45,7 +46,7 @@ export interface PushGroupDeps {
   registry: ServiceRegistry;
   bus: MessageBus;
   grid: SharedGrid;
-  store: Store;
+  store: GroupStore;
   log: Logger;
   tls?: TlsMaterial;
 }

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CALL_POLICIES, SERVICE_NAMES } from '@fscpush/core';
-import { openSqliteStore } from '@fscpush/infra/embedded';
+import { openGroupStore } from './store/open-group-store.ts';
 import { CLIENT_READ_CALLS, clientReadServices } from '../src/client-reads.ts';
 import { UsersRepo } from '../src/repos/users-repo.ts';
 
 test('every call answered beside push-group exists there, is a read callers may retry, and reads committed rows', async () => {
-  const store = await openSqliteStore(':memory:');
+  const store = await openGroupStore(':memory:');
   try {
     const services = clientReadServices(store.reads);
     const policyOf = new Map<string, { idempotent?: readonly string[] } | undefined>(Object.entries(SERVICE_NAMES).map(([key, name]) => [name, CALL_POLICIES[key as keyof typeof CALL_POLICIES]]));

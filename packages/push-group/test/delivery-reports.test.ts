@@ -1,8 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger, decodeDeliveryEvent, deliveryTopic, type DeliveryEvent, type DeliveredReport } from '@fscpush/core';
-import { InProcessBus, MemoryGrid, openSqliteStore } from '@fscpush/infra/embedded';
-import type { Store } from '@fscpush/infra/store';
+import { InProcessBus, MemoryGrid } from '@fscpush/adapter-memory';
+import { openGroupStore } from './store/open-group-store.ts';
+import type { GroupStore as Store } from '../src/store/index.ts';
 import { DeliveryPublisher } from '../src/messages/delivery-publisher.ts';
 import { GroupTimeline } from '../src/repos/group-timeline.ts';
 import { GroupMemberCache } from '../src/repos/group-member-cache.ts';
@@ -22,7 +23,7 @@ let receipts: ReceiptServiceImpl;
 const events: DeliveryEvent[] = [];
 
 before(async () => {
-  store = await openSqliteStore(':memory:');
+  store = await openGroupStore(':memory:');
   grid = new MemoryGrid();
   bus = new InProcessBus();
   const online = new OnlineSessions(grid);

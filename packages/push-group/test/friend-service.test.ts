@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ContentType, createLogger, FscError, type MessageService, type SendRequest } from '@fscpush/core';
-import { InProcessBus, MemoryGrid, openSqliteStore } from '@fscpush/infra/embedded';
-import type { Store } from '@fscpush/infra/store';
+import { InProcessBus, MemoryGrid } from '@fscpush/adapter-memory';
+import { openGroupStore } from './store/open-group-store.ts';
+import type { GroupStore as Store } from '../src/store/index.ts';
 import { FriendServiceImpl } from '../src/friends/friend-service.ts';
 import { DeliveryPublisher } from '../src/messages/delivery-publisher.ts';
 import { UsersRepo } from '../src/repos/users-repo.ts';
@@ -16,7 +17,7 @@ let friends: FriendServiceImpl;
 const sent: SendRequest[] = [];
 
 before(async () => {
-  store = await openSqliteStore(':memory:');
+  store = await openGroupStore(':memory:');
   const users = new UsersRepo(store.db);
   for (const uid of ['f-ann', 'f-ben', 'f-cat', 'f-dan']) await users.create({ uid, name: uid, displayName: uid });
   const log = createLogger('test', { level: 'silent' });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ContentType, FscError, GroupMemberType, type SendRequest, type SendResult } from '@fscpush/core';
-import { MemoryGrid, openSqliteStore } from '@fscpush/infra/embedded';
-import type { Store } from '@fscpush/infra/store';
+import { MemoryGrid } from '@fscpush/adapter-memory';
+import { openGroupStore } from './store/open-group-store.ts';
+import type { GroupStore as Store } from '../src/store/index.ts';
 import { GroupServiceImpl } from '../src/groups/group-service.ts';
 import { GroupMemberCache } from '../src/repos/group-member-cache.ts';
 import { GroupTimeline } from '../src/repos/group-timeline.ts';
@@ -19,7 +20,7 @@ const notices: { from: string; type: number }[] = [];
 const USERS = ['g-owner', 'g-manager', 'g-member', 'g-other', 'g-fifth', 'g-sixth'];
 
 before(async () => {
-  store = await openSqliteStore(':memory:');
+  store = await openGroupStore(':memory:');
   const users = new UsersRepo(store.db);
   for (const uid of USERS) await users.create({ uid, name: uid, displayName: uid });
   groups = new GroupsRepo(store.db, new GroupMemberCache(new MemoryGrid()), new GroupTimeline(store.db, store.dialect), store.reads);

@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '@fscpush/core';
-import { openSqliteStore } from '@fscpush/infra/embedded';
-import type { Store } from '@fscpush/infra/store';
+import { openGroupStore } from './store/open-group-store.ts';
+import type { GroupStore as Store } from '../src/store/index.ts';
 import { GroupTimeline } from '../src/repos/group-timeline.ts';
 import { InboxHeads } from '../src/messages/inbox-heads.ts';
 import { MessageWriter, type StoredMessage } from '../src/messages/message-writer.ts';
@@ -13,7 +13,7 @@ let writer: MessageWriter;
 let nextMid = 1;
 
 before(async () => {
-  store = await openSqliteStore(':memory:');
+  store = await openGroupStore(':memory:');
   heads = new InboxHeads(store.db, store.dialect, { cacheCommitted: true });
   writer = new MessageWriter({ db: store.db, dialect: store.dialect, heads, timeline: new GroupTimeline(store.db, store.dialect), online: async () => new Set(), waitForSenders: false, log: createLogger('test', { level: 'silent' }) });
 });

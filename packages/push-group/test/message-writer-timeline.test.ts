@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '@fscpush/core';
-import { openSqliteStore } from '@fscpush/infra/embedded';
-import type { Store } from '@fscpush/infra/store';
+import { openGroupStore } from './store/open-group-store.ts';
+import type { GroupStore as Store } from '../src/store/index.ts';
 import { GroupTimeline } from '../src/repos/group-timeline.ts';
 import { InboxHeads } from '../src/messages/inbox-heads.ts';
 import { MessageWriter, type StoredMessage } from '../src/messages/message-writer.ts';
@@ -16,7 +16,7 @@ let gridDown = false;
 let nextMid = 1000;
 
 before(async () => {
-  store = await openSqliteStore(':memory:');
+  store = await openGroupStore(':memory:');
   writer = new MessageWriter({
     db: store.db,
     dialect: store.dialect,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InProcessRegistry, MemoryGrid } from '@fscpush/infra/embedded';
+import { InProcessRegistry, MemoryGrid } from '@fscpush/adapter-memory';
 import { OnlineSessions } from '../src/sessions/online-sessions.ts';
 
 const session = (node: string, connToken: string) => ({ node, connToken, transport: 'tcp' as const, since: Date.now() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ADAPTER_KEYS } from './adapter-keys.ts';
 import { CLUSTER_KEYS } from './cluster-keys.ts';
 import { OPS_KEYS } from './ops-keys.ts';
 import { SMS_KEYS } from './sms-keys.ts';
@@ -70,6 +71,7 @@ export const CONFIG_KEYS = {
   'media.max.bytes.portrait': { schema: positiveInt, default: '20971520', description: 'largest upload of media type 5 (portrait)' },
   'media.max.bytes.favorite': { schema: positiveInt, default: '209715200', description: 'largest upload of media type 6 (favorite)' },
   'shutdown.timeout.ms': { schema: positiveInt, default: '10000', description: 'graceful shutdown: time to drain before closing forcibly' },
+  ...ADAPTER_KEYS,
   ...CLUSTER_KEYS,
   ...OPS_KEYS,
   ...SMS_KEYS,

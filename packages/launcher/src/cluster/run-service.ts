@@ -1,13 +1,15 @@
-import { randomUUID, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { ShutdownSequence, createLogger, loadConfig, loadTls, type ConfigSource, type ConfigValues, type Logger } from '@fscpush/core';
-import type { Store } from '@fscpush/infra';
-import { MinioStorage, createHazelcastGrid, createKafkaBus, createZkNodeIdAllocator, createZkRegistry } from '@fscpush/infra/cluster';
-import { startPushApi } from '@fscpush/push-api';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ShutdownSequence, createLogger, loadConfig, loadTls, type ConfigSource, type Logger } from '@fscpush/core';
+import { MinioStorage } from '@fscpush/adapter-minio';
+import { createZkNodeIdAllocator, createZkRegistry } from '@fscpush/adapter-zookeeper';
+import { installAdminSecret, startPushApi, type ApiSchema } from '@fscpush/push-api';
 import { startPushConnector } from '@fscpush/push-connector';
-import { startPushGroup } from '@fscpush/push-group';
-import { advertisedHost, hostPortList, zookeeperConnectString } from './endpoints.ts';
+import { startPushGroup, type Schema } from '@fscpush/push-group';
+import { advertisedHost, zookeeperConnectString } from './endpoints.ts';
+import { chooseAdapters } from '../compose/adapter-choice.ts';
+import { openHazelcastGrid, openKafkaBus } from '../compose/open-engines.ts';
 import { openServiceStore } from './service-store.ts';
 import { instanceKey } from './instance-key.ts';
 import { ServiceOps, countConnections } from '@fscpush/ops';
@@ -41,6 +43,7 @@ export interface ClusterService {
 export async function startClusterService(options: ClusterOptions): Promise<ClusterService> {
   const { service } = options;
   const { values: config, warnings } = loadConfig({ ...options, service });
+  const adapters = chooseAdapters('cluster', config);
   const ops = new ServiceOps(config, service);
   const log = options.log ?? createLogger(service, { level: config['log.level'], destination: ops.logDestination });
   for (const warning of warnings) log.warn(warning);
@@ -57,13 +60,7 @@ export async function startClusterService(options: ClusterOptions): Promise<Clus
     const node = service === 'push-connector' ? `connector-${nodeId}@${randomUUID().slice(0, 8)}` : `${service}-${nodeId}`;
     const nodeLog = log.child({ node });
 
-    const bus = ops.bus(createKafkaBus({
-      brokers: hostPortList(config['push.kafka.broker'], 9092),
-      clientId: node.replace(/[^A-Za-z0-9._-]/g, '-'),
-      partitions: config['push.kafka.partitions'],
-      replicationFactor: config['push.kafka.replication'],
-      log: nodeLog,
-    }), { brokers: hostPortList(config['push.kafka.broker'], 9092), clientId: node });
+    const bus = openKafkaBus(config, node, nodeLog, ops);
     shutdown.add('bus', () => bus.close());
     const registry = ops.registry(await createZkRegistry({
       zookeeper,
@@ -92,9 +89,9 @@ export async function startClusterService(options: ClusterOptions): Promise<Clus
       ops.connector(() => countConnections(connector.table.connections()), () => connector.rejectedEvents());
       Object.assign(ports, { tcp: connector.tcpPort, ws: connector.wsPort });
     } else {
-      const grid = ops.grid(await createHazelcastGrid({ clusterName: config['hazelcast.cluster.name'], members: hostPortList(config['hazelcast.members'], 5701), log: nodeLog }));
+      const grid = await openHazelcastGrid(config, nodeLog, ops);
       shutdown.add('grid', () => grid.close());
-      const store = ops.store(await openServiceStore({ config, service, dataDir, zookeeper, shutdown, log: nodeLog, ...(options.onFatal && { onFatal: options.onFatal }) }));
+      const store = ops.store(await openServiceStore<Schema & ApiSchema>({ config, service, sqlite: adapters.store === 'sqlite', dataDir, zookeeper, shutdown, log: nodeLog, ...(options.onFatal && { onFatal: options.onFatal }) }));
       shutdown.add('store', () => store.close());
       if (service === 'push-group') {
         const group = await startPushGroup({ config, nodeId, registry, bus, grid, store, log: nodeLog, ...(httpTls && { tls: httpTls }) });
@@ -104,7 +101,7 @@ export async function startClusterService(options: ClusterOptions): Promise<Clus
         ports['login'] = group.httpPort;
       } else {
         shutdown.add('registry', () => registry.close());
-        const adminSecret = await clusterAdminSecret(config, store, dataDir, nodeLog);
+        const adminSecret = config['im.admin_secret'] !== '' ? config['im.admin_secret'] : await installAdminSecret(store, dataDir, nodeLog);
         const api = await startPushApi({ config, registry, store, grid, adminSecret, log: nodeLog, ...(httpTls && { tls: httpTls }) });
         shutdown.add('push-api', () => api.close());
         ports['api'] = api.port;
@@ -119,22 +116,4 @@ export async function startClusterService(options: ClusterOptions): Promise<Clus
     await shutdown.run(config['shutdown.timeout.ms']);
     throw err;
   }
-}
-
-/**
- * Every push-api instance must accept the same secret: the configured one, or one generated once into the
- * shared database (and mirrored to <data dir>/admin-secret for the operator).
- */
-async function clusterAdminSecret(config: ConfigValues, store: Store, dataDir: string, log: Logger): Promise<string> {
-  if (config['im.admin_secret'] !== '') return config['im.admin_secret'];
-  const key = 'secret.admin';
-  let row = await store.db.selectFrom('kv').select('v').where('k', '=', key).executeTakeFirst();
-  if (!row) {
-    await store.db.insertInto('kv').values({ k: key, v: randomBytes(24).toString('base64url') }).execute().catch(() => undefined);
-    row = await store.db.selectFrom('kv').select('v').where('k', '=', key).executeTakeFirstOrThrow();
-  }
-  const file = join(dataDir, 'admin-secret');
-  writeFileSync(file, `${row.v}\n`, { mode: 0o600 });
-  log.warn({ file }, 'im.admin_secret not set: using the install-wide generated secret');
-  return row.v;
 }

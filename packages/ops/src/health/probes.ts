@@ -1,4 +1,4 @@
-import type { ObjectStorage, ServiceRegistry, SharedGrid, Store } from '@fscpush/infra';
+import type { ObjectStorage, ServiceRegistry, SharedGrid, Store } from '@fscpush/ports';
 import type { Probe } from './health-checks.ts';
 
 /** The ZooKeeper registry exposes its session; the in-process registry is always reachable. */

@@ -1,4 +1,4 @@
-import type { BusRecord, MessageBus, Subscription } from '@fscpush/infra';
+import type { BusRecord, MessageBus, Subscription } from '@fscpush/ports';
 import type { ServiceMetrics } from './service-metrics.ts';
 
 export interface BusSubscriptionRef {

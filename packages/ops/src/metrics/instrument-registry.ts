@@ -1,5 +1,5 @@
 import { asFscError, SERVICE_NAMES } from '@fscpush/core';
-import { providerMethodNames, type ConsumeOptions, type ProvideOptions, type ServiceRegistry } from '@fscpush/infra';
+import { providerMethodNames, type ConsumeOptions, type ProvideOptions, type ServiceRegistry } from '@fscpush/ports';
 import type { ServiceMetrics } from './service-metrics.ts';
 
 type Method = (...args: unknown[]) => unknown;

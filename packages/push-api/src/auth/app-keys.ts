@@ -1,5 +1,5 @@
 import { FscError } from '@fscpush/core';
-import type { Store } from '@fscpush/infra';
+import type { ApiStore } from '../store/index.ts';
 import { appKeyId, appKeyMatches, hashAppKey, newAppKey } from './app-key-format.ts';
 
 export interface AppKeyInfo {
@@ -18,9 +18,9 @@ const NO_HASH = '0'.repeat(64);
 
 /** App keys in the store (table api_keys): created by an admin, shown once, then only verified or disabled. */
 export class AppKeys {
-  private readonly db: Store['db'];
+  private readonly db: ApiStore['db'];
 
-  constructor(db: Store['db']) {
+  constructor(db: ApiStore['db']) {
     this.db = db;
   }
 

@@ -1,5 +1,5 @@
 import type { Logger } from '@fscpush/core';
-import type { GridMap, SharedGrid } from '@fscpush/infra';
+import type { GridMap, SharedGrid } from '@fscpush/ports';
 
 export interface RateLimit {
   /** requests per key per window; 0 = unlimited */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { FriendDto, FriendRequestDto } from '@fscpush/core';
-import type { Schema } from '@fscpush/infra/store';
+import type { Schema } from '../store/index.ts';
 import { FriendRequestsRepo } from '../repos/friend-requests-repo.ts';
 import { FriendsRepo } from '../repos/friends-repo.ts';
 import { mergeRelations } from './relations.ts';

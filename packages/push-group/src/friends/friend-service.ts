@@ -8,7 +8,7 @@ import {
   type Logger,
   type MessageService,
 } from '@fscpush/core';
-import type { Schema } from '@fscpush/infra/store';
+import type { Schema } from '../store/index.ts';
 import type { DeliveryPublisher } from '../messages/delivery-publisher.ts';
 import { isValidId } from '../messages/validation.ts';
 import { FriendRequestsRepo } from '../repos/friend-requests-repo.ts';

@@ -1,5 +1,5 @@
 import { FscError } from '@fscpush/core';
-import type { GridMap, SharedGrid } from '@fscpush/infra';
+import type { GridMap, SharedGrid } from '@fscpush/ports';
 
 export interface AbuseLimitPolicy {
   /** /send_code per source address per hour; 0 = none */

@@ -1,6 +1,6 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { FscError } from '@fscpush/core';
-import type { GridMap, SharedGrid } from '@fscpush/infra';
+import type { GridMap, SharedGrid } from '@fscpush/ports';
 
 export interface CodePolicy {
   ttlMs: number;

@@ -1,5 +1,5 @@
 import { deliveryTopic, encodeDeliveryEvent, type DeliveryEvent, type Logger, type MessageDto, type OnlineSession, type SessionRef } from '@fscpush/core';
-import type { MessageBus } from '@fscpush/infra';
+import type { MessageBus } from '@fscpush/ports';
 import type { OnlineSessions } from '../sessions/online-sessions.ts';
 
 /**

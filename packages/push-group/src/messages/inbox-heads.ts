@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Schema, SqlDialect } from '@fscpush/infra/store';
+import type { Schema, SqlDialect } from '../store/index.ts';
 import { PreparedQuery } from '../repos/prepared-query.ts';
 
 const CHUNK = 500;

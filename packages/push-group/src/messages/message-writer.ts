@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { FscError, letOthersRun, type Logger, type MessageDto } from '@fscpush/core';
-import type { Schema, SqlDialect } from '@fscpush/infra/store';
+import type { Schema, SqlDialect } from '../store/index.ts';
 import { cursorLimit, entryIsFor, type GroupTimeline } from '../repos/group-timeline.ts';
 import type { InboxHeads } from './inbox-heads.ts';
 import type { RecentInbox } from './recent-inbox.ts';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { FriendRequestStatus } from '@fscpush/core';
-import type { Schema } from '@fscpush/infra/store';
+import type { Schema } from '../store/index.ts';
 
 export interface FriendRequestRow {
   from: string;

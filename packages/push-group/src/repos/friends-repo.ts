@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Schema } from '@fscpush/infra/store';
+import type { Schema } from '../store/index.ts';
 import { PreparedQuery } from './prepared-query.ts';
 import { TickBatcher } from './tick-batcher.ts';
 import type { LookupOptions } from './users-repo.ts';

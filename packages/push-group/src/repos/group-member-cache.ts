@@ -1,5 +1,5 @@
 import type { GroupMemberDto } from '@fscpush/core';
-import type { GridMap, SharedGrid } from '@fscpush/infra';
+import type { GridMap, SharedGrid } from '@fscpush/ports';
 
 const LOCAL_LIMIT = 10_000;
 /** whole member lists (GPGM from version 0) are larger: fewer of them */

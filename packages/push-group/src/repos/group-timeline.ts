@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Schema, SqlDialect } from '@fscpush/infra/store';
+import type { Schema, SqlDialect } from '../store/index.ts';
 import { PreparedQuery } from './prepared-query.ts';
 
 const CHUNK = 500;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { GroupMemberType, type GroupInfoDto, type GroupMemberDto } from '@fscpush/core';
-import type { Schema } from '@fscpush/infra/store';
+import type { Schema } from '../store/index.ts';
 import type { GroupTimeline } from './group-timeline.ts';
 import type { GroupMemberCache } from './group-member-cache.ts';
 import { toGroupInfoDto, toGroupMemberDto } from './rows.ts';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { MessageContentDto, MessageDto } from '@fscpush/core';
-import type { Schema } from '@fscpush/infra/store';
+import type { Schema } from '../store/index.ts';
 import { PreparedQuery } from './prepared-query.ts';
 import { toMessageDto } from './rows.ts';
 import { containsIgnoringCase } from './text-match.ts';

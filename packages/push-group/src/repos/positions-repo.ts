@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Schema, SqlDialect } from '@fscpush/infra/store';
+import type { Schema, SqlDialect } from '../store/index.ts';
 
 export type PositionTableName = 'delivered_positions' | 'read_positions';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { CreateUserRequest, UserDto } from '@fscpush/core';
 import { FscError, defaultDisplayName } from '@fscpush/core';
-import type { Schema, UserTable } from '@fscpush/infra/store';
+import type { Schema, UserTable } from '../store/index.ts';
 import { PreparedQuery } from './prepared-query.ts';
 import { toUserDto } from './rows.ts';
 import { TickBatcher } from './tick-batcher.ts';

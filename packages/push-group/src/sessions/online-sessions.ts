@@ -1,5 +1,5 @@
 import type { OnlineSession } from '@fscpush/core';
-import type { GridMap, SharedGrid } from '@fscpush/infra';
+import type { GridMap, SharedGrid } from '@fscpush/ports';
 
 type UserSessions = Record<string, OnlineSession>;
 

@@ -1,0 +1,2 @@
+/** The bus on Kafka (kafkajs). */
+export { createKafkaBus } from './kafka-bus.ts';

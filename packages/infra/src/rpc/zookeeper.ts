@@ -1,4 +1,0 @@
-/** Cluster-mode registry: ZooKeeper (Dubbo layout) + network RPC. Only composition roots import this module. */
-export { createZkRegistry, ZkRegistry, type ZkRegistryOptions } from './zk-registry.ts';
-export { createZkNodeIdAllocator, ZkNodeIdAllocator, type ZkNodeIdAllocatorOptions } from './zk-node-id-allocator.ts';
-export { ZkSession, type ZkSessionOptions } from './zk/zk-session.ts';
