@@ -31,7 +31,11 @@ export async function forceExpire(session: ZkSession, timeoutMs = 15_000): Promi
       try {
         intruder = await connectClient({ connect, sessionTimeoutMs: 4000, connectTimeoutMs: 2000, attach: { sessionId, password } });
       } catch {
-        break; // the server says the session is gone (or did not answer): wait for the renewal below
+        // the session is gone (its renewal follows), or the server did not answer in time (a loaded
+        // machine): either way look again shortly, attaching once more if it was not renewed
+        const until = Date.now() + 500;
+        while (!renewed && Date.now() < until) await sleep(10);
+        continue;
       }
       await closeClient(intruder, 2000);
       const until = Date.now() + 1000;
