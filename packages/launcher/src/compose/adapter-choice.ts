@@ -18,13 +18,7 @@ export const ADAPTER_CATALOG: Readonly<Record<PortName, Readonly<Record<string, 
 
 export type AdapterChoices = Readonly<Record<PortName, string>>;
 
-const KEY: Record<PortName, 'fscpush.registry' | 'fscpush.bus' | 'fscpush.grid' | 'fscpush.store' | 'fscpush.media'> = {
-  registry: 'fscpush.registry',
-  bus: 'fscpush.bus',
-  grid: 'fscpush.grid',
-  store: 'fscpush.store',
-  media: 'fscpush.media',
-};
+const keyOf = (port: PortName) => `fscpush.${port}` as const;
 
 function defaults(mode: RunMode, config: ConfigValues): AdapterChoices {
   if (mode === 'embedded') return { registry: 'memory', bus: 'memory', grid: 'memory', store: 'sqlite', media: 'local-files' };
@@ -39,13 +33,13 @@ export function chooseAdapters(mode: RunMode, config: ConfigValues): AdapterChoi
   const chosen = { ...defaults(mode, config) };
   const problems: string[] = [];
   for (const port of Object.keys(ADAPTER_CATALOG) as PortName[]) {
-    const name = config[KEY[port]];
+    const name = config[keyOf(port)];
     if (name === '') continue;
     const known = ADAPTER_CATALOG[port];
     const usable = Object.keys(known).filter((n) => known[n]!.includes(mode));
     const modes = known[name];
-    if (modes === undefined) problems.push(`${KEY[port]}: no ${port} adapter named "${name}"; one of ${Object.keys(known).join(', ')}`);
-    else if (!modes.includes(mode)) problems.push(`${KEY[port]}: the ${name} ${port} does not work in ${mode} mode (${mode === 'cluster' ? 'other processes would not see it' : 'the all-in-one server keeps it in process'}); here: ${usable.join(', ')}`);
+    if (modes === undefined) problems.push(`${keyOf(port)}: no ${port} adapter named "${name}"; one of ${Object.keys(known).join(', ')}`);
+    else if (!modes.includes(mode)) problems.push(`${keyOf(port)}: the ${name} ${port} does not work in ${mode} mode (${mode === 'cluster' ? 'other processes would not see it' : 'the all-in-one server keeps it in process'}); here: ${usable.join(', ')}`);
     else chosen[port] = name;
   }
   if (problems.length > 0) throw new FscError('CONFIG_INVALID', problems.join('\n'));
